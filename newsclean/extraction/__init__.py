@@ -1,0 +1,27 @@
+"""Article extraction: a pure function from (html, url, optional site knowledge) to a record or a rejection."""
+
+from __future__ import annotations
+
+from newsclean.extraction.core import (
+    DEFAULT_CONFIG,
+    EXTRACTOR_INFO,
+    ExtractionConfig,
+    Rejection,
+    SiteProfile,
+    extract,
+    extract_tree,
+    parse_html,
+)
+from newsclean.extraction.pagetype import RejectionReason
+
+__all__ = [
+    "DEFAULT_CONFIG",
+    "EXTRACTOR_INFO",
+    "ExtractionConfig",
+    "Rejection",
+    "RejectionReason",
+    "SiteProfile",
+    "extract",
+    "extract_tree",
+    "parse_html",
+]

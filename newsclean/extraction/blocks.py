@@ -1,0 +1,189 @@
+"""Body blocks: trafilatura's output tree as a list of text blocks, and the rules that drop noise blocks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from lxml.etree import _Element
+
+from newsclean.extraction import rules
+
+_SPACE_RE = re.compile(r"\s+")
+_PUNCT_RE = re.compile(r"[\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph-level unit of the body."""
+
+    kind: str
+    text: str
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the block rules know about the page beyond the body itself."""
+
+    title: str
+    link_texts: frozenset[str]
+    boilerplate: frozenset[str] = frozenset()
+
+
+def fold(text: str) -> str:
+    """Comparison key: case-folded, accents kept, punctuation and spacing removed."""
+    return _PUNCT_RE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def tidy(text: str) -> str:
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def body_blocks(body: _Element) -> list[Block]:
+    """Flatten trafilatura's body tree (p, head, list, quote, table, ...) into blocks."""
+    blocks = []
+    for element in body:
+        text = _list_text(element) if element.tag == "list" else tidy(" ".join(element.itertext()))
+        if text:
+            blocks.append(Block(kind=_kind(element.tag), text=text))
+    return blocks
+
+
+def _list_text(element: _Element) -> str:
+    items = (tidy(" ".join(item.itertext())) for item in element.iter("item"))
+    return "\n".join(item for item in items if item)
+
+
+def _kind(tag: str) -> str:
+    return {"head": "heading", "list": "list", "quote": "quote", "table": "table"}.get(tag, "paragraph")
+
+
+def clean_blocks(blocks: Sequence[Block], page: PageContext) -> list[Block]:
+    """Apply every block rule in order; each rule returns the blocks it keeps."""
+    kept = list(blocks)
+    for rule in BLOCK_RULES:
+        kept = rule(kept, page)
+    return kept
+
+
+def drop_site_boilerplate(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Blocks this host repeats on many pages (learned across a crawl)."""
+    if not page.boilerplate:
+        return blocks
+    kept = [b for b in blocks if fold(b.text) not in page.boilerplate]
+    return kept if kept else blocks
+
+
+def drop_title_repeat(blocks: list[Block], page: PageContext) -> list[Block]:
+    """The headline repeated as the first block(s) of the body."""
+    title = fold(page.title)
+    start = 0
+    while start < min(len(blocks), 2) and title and fold(blocks[start].text) == title:
+        start += 1
+    return blocks[start:]
+
+
+def drop_labels_and_placeholders(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Empty widget labels ("Date:", "Share post:") and ad placeholder tokens ("spot_img")."""
+    return [b for b in blocks if not (rules.LABEL_RE.match(b.text) or rules.PLACEHOLDER_RE.match(b.text))]
+
+
+def drop_reader_prompts(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Short newsletter, follow and app prompts."""
+    return [b for b in blocks if not (b.words <= rules.PROMPT_MAX_WORDS and rules.PROMPT_RE.search(b.text))]
+
+
+def drop_page_furniture(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Copyright, cookie and link-row blocks; in the last third of the body, also all that follows them."""
+    kept: list[Block] = []
+    tail_start = len(blocks) * 2 // 3
+    for index, block in enumerate(blocks):
+        if _is_furniture(block):
+            if index >= tail_start:
+                break
+            continue
+        kept.append(block)
+    return kept
+
+
+def _is_furniture(block: Block) -> bool:
+    if block.words > rules.FURNITURE_MAX_WORDS:
+        return False
+    return bool(rules.FURNITURE_RE.search(block.text) or rules.LINK_ROW_RE.match(block.text))
+
+
+def drop_top_metadata_lines(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Byline, date line and reading time among the first blocks of the body."""
+    head = blocks[: rules.TOP_OF_BODY_BLOCKS]
+    kept_head = [b for b in head if not _is_metadata_line(b)]
+    return kept_head + blocks[rules.TOP_OF_BODY_BLOCKS :]
+
+
+def _is_metadata_line(block: Block) -> bool:
+    if block.words > rules.BYLINE_MAX_WORDS or block.kind != "paragraph":
+        return False
+    text = block.text
+    return bool(
+        rules.BYLINE_RE.match(text)
+        or rules.DATELINE_RE.match(text)
+        or rules.READ_TIME_RE.match(text)
+        or rules.DATE_ONLY_RE.match(text)
+    )
+
+
+def drop_related_sections(blocks: list[Block], page: PageContext) -> list[Block]:
+    """A "Related articles" heading and the teasers that follow it."""
+    kept: list[Block] = []
+    in_related = False
+    for block in blocks:
+        if rules.RELATED_HEADING_RE.match(block.text):
+            in_related = True
+            continue
+        if in_related and _is_teaser(block, page):
+            continue
+        in_related = False
+        kept.append(block)
+    return kept
+
+
+def drop_teaser_pairs(blocks: list[Block], page: PageContext) -> list[Block]:
+    """A headline link followed by an excerpt cut off with an ellipsis, anywhere in the body."""
+    drop: set[int] = set()
+    for index in range(1, len(blocks)):
+        headline, excerpt = blocks[index - 1], blocks[index]
+        if _is_link_only(headline, page) and rules.ELLIPSIS_END_RE.search(excerpt.text):
+            drop.update((index - 1, index))
+    return [b for i, b in enumerate(blocks) if i not in drop]
+
+
+def _is_teaser(block: Block, page: PageContext) -> bool:
+    if block.words > rules.TEASER_MAX_WORDS:
+        return False
+    return _is_link_only(block, page) or bool(rules.ELLIPSIS_END_RE.search(block.text)) or block.kind == "list"
+
+
+def _is_link_only(block: Block, page: PageContext) -> bool:
+    return fold(block.text) in page.link_texts
+
+
+BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
+    drop_site_boilerplate,
+    drop_title_repeat,
+    drop_labels_and_placeholders,
+    drop_related_sections,
+    drop_teaser_pairs,
+    drop_reader_prompts,
+    drop_page_furniture,
+    drop_top_metadata_lines,
+    drop_title_repeat,
+)
+
+
+def blocks_text(blocks: Sequence[Block]) -> str:
+    return "\n\n".join(b.text for b in blocks)

@@ -1,0 +1,265 @@
+"""extract(): HTML and URL in, an ArticleRecord or a Rejection with its reason out. No Scrapy here."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import py3langid
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.settings import Document, Extractor
+from trafilatura.utils import load_html
+
+from newsclean.extraction import rules
+from newsclean.extraction.blocks import Block, PageContext, blocks_text, body_blocks, clean_blocks, fold
+from newsclean.extraction.pagetype import (
+    PageSignals,
+    RejectionReason,
+    reason_from_body,
+    reason_from_markup_or_url,
+)
+from newsclean.record import ArticleRecord, DiscoveredVia, content_hash, record_id, utc_now
+from newsclean.urls import hostname, normalize_url, same_site
+
+logger = logging.getLogger(__name__)
+
+EXTRACTOR_INFO = {"name": "newsclean", "version": f"0.1.0+trafilatura-{trafilatura.__version__}"}
+
+
+@dataclass(frozen=True)
+class ExtractionConfig:
+    """Knobs of the extraction; the defaults suit news articles."""
+
+    min_words: int = 40
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    """What a crawl has learned about one host: folded text blocks that are boilerplate there."""
+
+    boilerplate: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A page that produced no record, and why."""
+
+    url: str
+    reason: RejectionReason
+    detail: str = ""
+
+
+DEFAULT_CONFIG = ExtractionConfig()
+
+
+def parse_html(html: str | bytes) -> HtmlElement | None:
+    """Parse once; the tree can feed both link discovery and extract_tree()."""
+    if not html or not html.strip():
+        return None
+    try:
+        return load_html(html)
+    except (TypeError, ValueError):
+        return None
+
+
+def extract(
+    html: str | bytes,
+    url: str,
+    site: SiteProfile | None = None,
+    *,
+    config: ExtractionConfig = DEFAULT_CONFIG,
+    discovered_via: DiscoveredVia = "file",
+    record_id_override: str | None = None,
+) -> ArticleRecord | Rejection:
+    """Extract a clean article from a page, or say why the page is not one."""
+    if not html or not html.strip():
+        return Rejection(url, RejectionReason.EMPTY_DOCUMENT)
+    tree = parse_html(html)
+    if tree is None:
+        return Rejection(url, RejectionReason.UNPARSABLE)
+    return extract_tree(
+        tree, url, site, config=config, discovered_via=discovered_via, record_id_override=record_id_override
+    )
+
+
+def extract_tree(
+    tree: HtmlElement,
+    url: str,
+    site: SiteProfile | None = None,
+    *,
+    config: ExtractionConfig = DEFAULT_CONFIG,
+    discovered_via: DiscoveredVia = "file",
+    record_id_override: str | None = None,
+) -> ArticleRecord | Rejection:
+    """extract() on a parsed tree. The tree is pruned in place."""
+    structured = _structured_data(tree)
+    signals = PageSignals(
+        url=url, og_type=_meta_content(tree, "og:type"), schema_types=frozenset(structured.types), has_date=False
+    )
+    if reason := reason_from_markup_or_url(signals):
+        return Rejection(url, reason)
+    link_texts = frozenset(fold(text) for text in (a.text_content() for a in tree.iter("a")) if text.strip())
+    _prune_noise(tree)
+    document = trafilatura.bare_extraction(tree, options=_trafilatura_options(url))
+    if not isinstance(document, Document) or document.body is None:
+        return Rejection(url, RejectionReason.NO_MAIN_TEXT)
+    signals = replace(signals, has_date=bool(document.date or structured.published))
+    title = (document.title or "").strip()
+    raw = body_blocks(document.body)
+    page = PageContext(title=title, link_texts=link_texts, boilerplate=site.boilerplate if site else frozenset())
+    blocks = clean_blocks(raw, page)
+    words = sum(b.words for b in blocks)
+    if reason := reason_from_body(signals, words, _teaser_share(raw, page), config.min_words):
+        return Rejection(url, reason, f"{words} words")
+    return _record(document, structured, tree, blocks, url, discovered_via, record_id_override)
+
+
+def _trafilatura_options(url: str) -> Extractor:
+    return Extractor(output_format="python", comments=False, with_metadata=True, url=url)
+
+
+def _prune_noise(tree: HtmlElement) -> None:
+    for xpath in rules.NOISE_XPATHS:
+        for element in xpath(tree):
+            if element.getparent() is not None:
+                element.drop_tree()
+
+
+def _teaser_share(blocks: list[Block], page: PageContext) -> float:
+    if not blocks:
+        return 0.0
+    teasers = sum(
+        1 for b in blocks if fold(b.text) in page.link_texts or rules.ELLIPSIS_END_RE.search(b.text)
+    )
+    return teasers / len(blocks)
+
+
+@dataclass
+class StructuredData:
+    """The parts of JSON-LD the record uses."""
+
+    types: set[str] = field(default_factory=set)
+    published: str | None = None
+    modified: str | None = None
+
+
+def _structured_data(tree: HtmlElement) -> StructuredData:
+    data = StructuredData()
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        for node in _json_ld_nodes(script.text_content()):
+            _merge_node(data, node)
+    return data
+
+
+def _json_ld_nodes(source: str) -> list[dict[str, Any]]:
+    try:
+        parsed = json.loads(source)
+    except ValueError:
+        return []
+    pending = parsed if isinstance(parsed, list) else [parsed]
+    nodes = []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            nodes.append(node)
+            pending.extend(node.get("@graph", []) if isinstance(node.get("@graph"), list) else [])
+        elif isinstance(node, list):
+            pending.extend(node)
+    return nodes
+
+
+def _merge_node(data: StructuredData, node: dict[str, Any]) -> None:
+    declared = node.get("@type")
+    types = {declared} if isinstance(declared, str) else set(declared) if isinstance(declared, list) else set()
+    folded = {str(t).lower() for t in types}
+    data.types |= folded
+    if folded & {"webpage", "website", "organization", "breadcrumblist", "person"} and not node.get("headline"):
+        return
+    data.published = data.published or _iso_datetime(node.get("datePublished"))
+    data.modified = data.modified or _iso_datetime(node.get("dateModified"))
+
+
+def _iso_datetime(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return None
+
+
+def _meta_content(tree: HtmlElement, name: str) -> str | None:
+    values = tree.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content')
+    return str(values[0]).strip().lower() if values else None
+
+
+def _record(
+    document: Document,
+    structured: StructuredData,
+    tree: HtmlElement,
+    blocks: list[Block],
+    url: str,
+    discovered_via: DiscoveredVia,
+    record_id_override: str | None,
+) -> ArticleRecord:
+    text = blocks_text(blocks)
+    canonical = _canonical_url(document.url, url)
+    published = structured.published or _iso_datetime(document.date)
+    return ArticleRecord(
+        id=record_id_override or record_id(canonical),
+        url=url,
+        canonical_url=canonical,
+        title=(document.title or "").strip(),
+        text=text,
+        authors=_authors(document.author),
+        published=published,
+        modified=structured.modified or _meta_datetime(tree, "article:modified_time", "og:updated_time"),
+        language=_language(tree, text),
+        site_name=document.sitename or None,
+        hostname=hostname(url) or None,
+        description=document.description or None,
+        tags=sorted(set((document.tags or []) + (document.categories or []))),
+        image=document.image or None,
+        word_count=sum(b.words for b in blocks),
+        content_hash=content_hash(text),
+        fetched_at=utc_now(),
+        discovered_via=discovered_via,
+        extractor=dict(EXTRACTOR_INFO),
+    )
+
+
+def _canonical_url(declared: str | None, url: str) -> str:
+    """The page's canonical URL when it points to the same site, else the fetched URL; normalized."""
+    if declared:
+        candidate = urljoin(url, declared)
+        if candidate.startswith(("http://", "https://")) and same_site(candidate, url):
+            return normalize_url(candidate)
+    return normalize_url(url)
+
+
+def _authors(author: str | None) -> list[str]:
+    return [name.strip() for name in (author or "").split(";") if name.strip()]
+
+
+def _meta_datetime(tree: HtmlElement, *names: str) -> str | None:
+    for name in names:
+        values = tree.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content')
+        if values and (parsed := _iso_datetime(str(values[0]))):
+            return parsed
+    return None
+
+
+def _language(tree: HtmlElement, text: str) -> str | None:
+    """The declared language (html lang, og:locale), else one identified from the text."""
+    declared = tree.get("lang") or tree.get("xml:lang") or _meta_content(tree, "og:locale")
+    if declared:
+        return declared.replace("_", "-").split("-")[0].lower() or None
+    if not text:
+        return None
+    language, _score = py3langid.classify(text)
+    return str(language)

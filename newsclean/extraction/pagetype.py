@@ -1,0 +1,110 @@
+"""Is this page an article? Signals from the URL, og:type, JSON-LD @type and the body itself."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+
+class RejectionReason(StrEnum):
+    """Why a page produced no record. The values are the stats keys' last part."""
+
+    NOT_HTML = "not_html"
+    EMPTY_DOCUMENT = "empty_document"
+    UNPARSABLE = "unparsable"
+    EXTRACTION_TIMEOUT = "extraction_timeout"
+    NO_MAIN_TEXT = "no_main_text"
+    TOO_SHORT = "too_short"
+    LISTING_PAGE = "listing_page"
+    TAG_PAGE = "tag_page"
+    AUTHOR_PAGE = "author_page"
+    SEARCH_PAGE = "search_page"
+    STATIC_PAGE = "static_page"
+    LOGIN_PAGE = "login_page"
+    NO_ARTICLE_SIGNALS = "no_article_signals"
+
+
+ARTICLE_TYPES = frozenset(
+    {
+        "article", "newsarticle", "reportagenews", "analysisnewsarticle", "opinionnewsarticle",
+        "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "blogposting",
+        "liveblogposting", "report", "scholarlyarticle", "techarticle", "satiricalarticle",
+    }
+)
+NON_ARTICLE_TYPES = {
+    "collectionpage": RejectionReason.LISTING_PAGE,
+    "itemlist": RejectionReason.LISTING_PAGE,
+    "profilepage": RejectionReason.AUTHOR_PAGE,
+    "searchresultspage": RejectionReason.SEARCH_PAGE,
+    "aboutpage": RejectionReason.STATIC_PAGE,
+    "contactpage": RejectionReason.STATIC_PAGE,
+}
+
+# Path patterns of pages that are followed for links but never stored.
+NON_ARTICLE_PATHS: tuple[tuple[RejectionReason, re.Pattern[str]], ...] = tuple(
+    (reason, re.compile(pattern, re.IGNORECASE))
+    for reason, pattern in (
+        (RejectionReason.TAG_PAGE, r"/(?:tags?|topics?|themen|schlagworte?|etiquetas?|mots-cles)(?:/|$)"),
+        (RejectionReason.AUTHOR_PAGE, r"/(?:authors?|autor(?:en)?|auteurs?|writers?|contributors?|profiles?)(?:/|$)"),
+        (RejectionReason.SEARCH_PAGE, r"/(?:search|suche|recherche|buscar|busqueda)(?:/|\.html?|$)"),
+        (RejectionReason.LISTING_PAGE, r"/(?:category|categories|section|sections|rubrique|ressort|archives?)(?:/|$)|/page/\d+/?$"),
+        (
+            RejectionReason.STATIC_PAGE,
+            r"/(?:about|about-us|contact|contact-us|privacy|privacy-policy|terms|terms-of-service|imprint|impressum|"
+            r"datenschutz|legal|cookies?|cookie-policy|advertise|jobs|careers|faq|help|mentions-legales)(?:/|\.html?|$)",
+        ),
+        (RejectionReason.LOGIN_PAGE, r"/(?:login|log-in|signin|sign-in|register|signup|sign-up|account|my-account)(?:/|\.html?|$)"),
+    )
+)
+SEARCH_QUERY_RE = re.compile(r"(?:^|&)(?:s|q|query|search)=", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageSignals:
+    """What the page says about itself before its body is read."""
+
+    url: str
+    og_type: str | None
+    schema_types: frozenset[str]
+    has_date: bool
+
+    @property
+    def declares_article(self) -> bool:
+        return self.og_type == "article" or bool(self.schema_types & ARTICLE_TYPES)
+
+
+def reason_from_markup_or_url(signals: PageSignals) -> RejectionReason | None:
+    """A non-article verdict from metadata or URL alone, unless the page declares itself an article."""
+    if signals.declares_article:
+        return None
+    for schema_type in sorted(signals.schema_types):
+        if schema_type in NON_ARTICLE_TYPES:
+            return NON_ARTICLE_TYPES[schema_type]
+    return reason_from_url(signals.url)
+
+
+def reason_from_url(url: str) -> RejectionReason | None:
+    parts = urlsplit(url)
+    if parts.path in ("", "/"):
+        return RejectionReason.LISTING_PAGE
+    if SEARCH_QUERY_RE.search(parts.query):
+        return RejectionReason.SEARCH_PAGE
+    for reason, pattern in NON_ARTICLE_PATHS:
+        if pattern.search(parts.path):
+            return reason
+    return None
+
+
+def reason_from_body(signals: PageSignals, words: int, teaser_share: float, min_words: int) -> RejectionReason | None:
+    """A verdict from the extracted body: too short, a list of teasers, or nothing that says article."""
+    if words == 0:
+        return RejectionReason.NO_MAIN_TEXT
+    if teaser_share > 0.5:
+        return RejectionReason.LISTING_PAGE
+    if words < min_words:
+        return RejectionReason.TOO_SHORT
+    if not signals.declares_article and not signals.has_date:
+        return RejectionReason.NO_ARTICLE_SIGNALS
+    return None

@@ -1,0 +1,163 @@
+"""Noise rules kept as data: class tokens, phrase lists per language, URL patterns.
+
+Nothing here names a particular site. Each table is grouped by purpose, and the
+matching code lives in the modules that use it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml.etree import XPath
+
+
+def _alt(tokens: Iterable[str]) -> str:
+    """A regex alternation of escaped phrases, longest first so prefixes do not win."""
+    ordered = sorted({t for t in tokens if t}, key=len, reverse=True)
+    if not ordered:
+        raise ValueError("a phrase table must not be empty")
+    return "|".join(re.escape(t) for t in ordered)
+
+
+def _class_token_xpath(tokens: Iterable[str]) -> str:
+    """XPath matching elements whose class or id contains one of the tokens."""
+    tests = " or ".join(
+        f"contains(concat(' ', normalize-space(@class), ' '), '{t}') or contains(@id, '{t}')"
+        for t in sorted(set(tokens))
+    )
+    return f".//*[{tests}]"
+
+
+# Class/id substrings of containers that never hold article text. Kept to
+# substrings specific enough not to hit body wrappers ("share" alone would hit
+# "shared-content"; "related" alone would hit "related-content" bodies).
+NOISE_CLASS_TOKENS = (
+    "share-bar",
+    "sharebar",
+    "share-buttons",
+    "share_buttons",
+    "social-share",
+    "sharedaddy",
+    "jeg_share",
+    "post-share",
+    "related-posts",
+    "related_posts",
+    "related-articles",
+    "related_articles",
+    "relatedposts",
+    "jnews_related",
+    "yarpp",
+    "newsletter-signup",
+    "newsletter-box",
+    "newsletter_box",
+    "ad-slot",
+    "adslot",
+    "ad-container",
+    "advert",
+    "td-a-rec",
+    "jeg_ad",
+    "post-tags",
+    "tags-links",
+    "jeg_post_tags",
+    "author-box",
+    "jeg_post_meta",
+    "td-post-header",
+    "td-post-sharing",
+    "cookie-notice",
+    "cookie-banner",
+)
+
+NOISE_XPATHS: tuple[XPath, ...] = (
+    XPath(_class_token_xpath(NOISE_CLASS_TOKENS)),
+    XPath(".//img[starts-with(@alt, 'spot_im') or starts-with(@alt, 'ad_')]"),
+)
+
+# Headings that open a block of links to other articles. After such a heading,
+# teaser blocks (headline links, excerpts cut with an ellipsis) are dropped.
+RELATED_HEADINGS = (
+    # en
+    "related articles", "related stories", "related posts", "related news", "related",
+    "read more", "read next", "more stories", "more from", "more news", "you may also like",
+    "you might also like", "recommended", "recommended for you", "also read", "see also",
+    "most read", "most popular", "trending", "latest news", "top stories", "more on this story",
+    # de
+    "lesen sie auch", "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel",
+    "auch interessant", "meistgelesen", "ähnliche artikel",
+    # fr
+    "à lire aussi", "a lire aussi", "lire aussi", "sur le même sujet", "articles similaires",
+    "à lire également", "les plus lus", "dans la même rubrique",
+    # es / pt / it / nl
+    "noticias relacionadas", "te puede interesar", "lo más leído", "más noticias", "lee también",
+    "leia também", "notícias relacionadas", "leggi anche", "articoli correlati", "lees ook",
+    "gerelateerde artikelen",
+)
+RELATED_HEADING_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\b[\s:.…!]*$", re.IGNORECASE)
+
+# Labels that stand alone as metadata or widget captions ("Date:", "Share post:").
+LABEL_WORDS = (
+    "date", "published", "updated", "posted", "published on", "updated on", "posted on", "last updated",
+    "last updated on", "last modified", "last modified on", "share", "share post", "share this", "share this article",
+    "share on", "tags", "tag", "topics", "category", "categories", "filed under", "author", "by", "source",
+    "photo", "image", "credit", "print", "email", "comments", "listen", "advertisement", "sponsored",
+    "datum", "teilen", "artikel teilen", "schlagworte", "themen", "quelle", "anzeige", "werbung",
+    "partager", "partagez", "mots-clés", "publicité", "publié le", "compartir", "comparte", "etiquetas",
+    "publicidad", "condividi", "pubblicità", "delen", "advertentie",
+)
+LABEL_RE = re.compile(rf"^(?:{_alt(LABEL_WORDS)})\s*[:：]?\s*$", re.IGNORECASE)
+
+# Short blocks that ask the reader to do something other than read.
+PROMPT_PHRASES = (
+    "sign up for our newsletter", "sign up to our newsletter", "subscribe to our newsletter",
+    "subscribe to our", "get our newsletter", "sign up for", "newsletter", "follow us on",
+    "follow us", "download our app", "download the app", "get the app", "join our whatsapp",
+    "join our telegram", "click here to subscribe", "support our journalism", "become a subscriber",
+    "newsletter abonnieren", "jetzt abonnieren", "folgen sie uns", "laden sie unsere app",
+    "abonnez-vous", "inscrivez-vous", "suivez-nous", "téléchargez notre application",
+    "suscríbete", "suscribete", "síguenos", "descarga nuestra app", "iscriviti", "seguici",
+    "abonneer", "volg ons",
+)
+PROMPT_RE = re.compile(_alt(PROMPT_PHRASES), re.IGNORECASE)
+PROMPT_MAX_WORDS = 30
+
+# Lines that carry the byline, date or reading time at the top of a body.
+BYLINE_RE = re.compile(
+    r"^(?:by|von|par|por|di|door|text:|written by|reporting by)\s+\S+", re.IGNORECASE
+)
+READ_TIME_RE = re.compile(r"^\d+\s*(?:min(?:ute)?s?|minuten)\b.{0,15}$", re.IGNORECASE)
+DATELINE_RE = re.compile(
+    r"^(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|publié|mis à jour|"
+    r"publicado|actualizado|pubblicato)\b",
+    re.IGNORECASE,
+)
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "januar", "februar", "märz", "mai", "juni", "juli", "oktober",
+    "dezember", "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre", "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)
+DATE_ONLY_RE = re.compile(
+    rf"^[\W\d]*(?:(?:{_alt(MONTH_NAMES)})\.?[\s\d,./:-]*|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}[\s\d:apm.,|-]*)+\W*$",
+    re.IGNORECASE,
+)
+TOP_OF_BODY_BLOCKS = 4
+BYLINE_MAX_WORDS = 12
+
+# Site furniture that trafilatura keeps when no markup marks it: copyright lines,
+# cookie notices, pipe-separated link rows, closed-comment notes.
+FURNITURE_PHRASES = (
+    "all rights reserved", "uses cookies", "use of cookies", "cookie policy", "comments are closed",
+    "alle rechte vorbehalten", "verwendet cookies", "tous droits réservés", "utilise des cookies",
+    "todos los derechos reservados", "utiliza cookies", "tutti i diritti riservati",
+)
+FURNITURE_RE = re.compile(rf"^\s*(?:©|\(c\)|copyright\b)|{_alt(FURNITURE_PHRASES)}", re.IGNORECASE)
+LINK_ROW_RE = re.compile(r"^[^|•·]{1,40}(?:\s[|•·]\s[^|•·]{1,40}){2,}$")
+FURNITURE_MAX_WORDS = 40
+
+# A lone identifier-like token left by ad placeholders and widgets ("spot_img").
+PLACEHOLDER_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+
+ELLIPSIS_END_RE = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
+TEASER_MAX_WORDS = 60

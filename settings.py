@@ -1,0 +1,50 @@
+"""Scrapy settings for newsclean. Every newsclean setting is documented in README.md."""
+
+from __future__ import annotations
+
+from newsclean import __version__
+
+BOT_NAME = "newsclean"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+COMMANDS_MODULE = "commands"
+
+# Politeness.
+USER_AGENT = f"newsclean/{__version__} (+https://github.com/newsclean/newsclean; news archiver)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Limits that suit news pages rather than Scrapy's 1 GB / 180 s.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+
+# Nothing listens for remote commands unless the user turns it on.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidationPipeline": 100,
+    "pipelines.dedup.DuplicatesPipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "extensions.crawl_report.CrawlReport": 500,
+}
+
+STORE_URL = "sqlite:///data/articles.db"
+NEWSCLEAN_EXTRACTION_WORKERS = 0
+NEWSCLEAN_EXTRACTION_TIMEOUT = 20.0
+NEWSCLEAN_MIN_WORDS = 40
+NEWSCLEAN_FEED_PATHS = ["/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml"]
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
