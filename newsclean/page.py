@@ -13,9 +13,11 @@ from newsclean.extraction import (
     Rejection,
     RejectionReason,
     SiteProfile,
+    extract,
     extract_tree,
     parse_html,
 )
+from newsclean.inputs import SavedPage
 from newsclean.record import ArticleRecord, DiscoveredVia
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
@@ -71,3 +73,8 @@ def feed_links(tree: HtmlElement, base: str) -> list[str]:
     """Feeds the page announces with <link rel="alternate" type="application/rss+xml" ...>."""
     hrefs = tree.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')][@href]")
     return [urljoin(base, str(link.get("href")).strip()) for link in hrefs if (link.get("type") or "").lower() in FEED_TYPES]
+
+
+def extract_saved_page(page: SavedPage, config: ExtractionConfig = DEFAULT_CONFIG) -> ArticleRecord | Rejection:
+    """extract() for a page read from a file or JSONL line (discovered_via "file", its own id when given)."""
+    return extract(page.html, page.url, config=config, discovered_via="file", record_id_override=page.id)

@@ -6,18 +6,39 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from newsclean.extraction import ExtractionConfig, Rejection, RejectionReason, SiteProfile
 from newsclean.page import PageAnalysis, analyse_page
 from newsclean.record import DiscoveredVia
 
+T = TypeVar("T")
+R = TypeVar("R")
+
 logger = logging.getLogger(__name__)
 
 
 def default_worker_count() -> int:
     return os.cpu_count() or 1
+
+
+def bounded_map(
+    executor: Executor, function: Callable[..., R], items: Iterable[T], *args: Any, window: int
+) -> Iterator[tuple[T, R]]:
+    """executor.map() in input order, with at most `window` items in flight, so a huge input streams."""
+    pending: deque[tuple[T, Future[R]]] = deque()
+    for item in items:
+        pending.append((item, executor.submit(function, item, *args)))
+        if len(pending) >= window:
+            first, future = pending.popleft()
+            yield first, future.result()
+    while pending:
+        first, future = pending.popleft()
+        yield first, future.result()
 
 
 class AnalysisPool:

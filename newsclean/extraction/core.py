@@ -209,6 +209,8 @@ def _record(
 ) -> ArticleRecord:
     text = blocks_text(blocks)
     canonical = _canonical_url(document.url, url)
+    if url.startswith("file:") and canonical.startswith(("http://", "https://")):
+        url = canonical
     published = structured.published or _iso_datetime(document.date)
     return ArticleRecord(
         id=record_id_override or record_id(canonical),
@@ -237,7 +239,8 @@ def _canonical_url(declared: str | None, url: str) -> str:
     """The page's canonical URL when it points to the same site, else the fetched URL; normalized."""
     if declared:
         candidate = urljoin(url, declared)
-        if candidate.startswith(("http://", "https://")) and same_site(candidate, url):
+        web_page = candidate.startswith(("http://", "https://"))
+        if web_page and (url.startswith("file:") or same_site(candidate, url)):
             return normalize_url(candidate)
     return normalize_url(url)
 

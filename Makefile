@@ -1,0 +1,31 @@
+# newsclean: `make demo` crawls the bundled demo site; `make test` runs the test suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_RUNTIME := $(VENV)/.runtime-installed
+STAMP_DEV := $(VENV)/.dev-installed
+
+.PHONY: install install-dev demo test eval bench clean
+
+install: $(STAMP_RUNTIME)
+install-dev: $(STAMP_DEV)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP_RUNTIME): requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(STAMP_DEV): requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP_RUNTIME) $@
+
+demo: install
+	$(BIN)/python demo/run.py
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) data .pytest_cache
