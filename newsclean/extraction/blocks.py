@@ -121,7 +121,7 @@ def _is_furniture(block: Block) -> bool:
 def drop_top_metadata_lines(blocks: list[Block], page: PageContext) -> list[Block]:
     """Byline, date line and reading time among the first blocks of the body."""
     head = blocks[: rules.TOP_OF_BODY_BLOCKS]
-    kept_head = [b for b in head if not _is_metadata_line(b)]
+    kept_head = [b for b in head if not (_is_metadata_line(b) or _is_kicker(b, page))]
     return kept_head + blocks[rules.TOP_OF_BODY_BLOCKS :]
 
 
@@ -135,6 +135,13 @@ def _is_metadata_line(block: Block) -> bool:
         or rules.READ_TIME_RE.match(text)
         or rules.DATE_ONLY_RE.match(text)
     )
+
+
+def _is_kicker(block: Block, page: PageContext) -> bool:
+    """A section label or link above the body ("Business"): a few words, no sentence."""
+    if block.words > rules.KICKER_MAX_WORDS or block.kind != "paragraph":
+        return False
+    return _is_link_only(block, page) or not rules.SENTENCE_END_RE.search(block.text)
 
 
 def drop_related_sections(blocks: list[Block], page: PageContext) -> list[Block]:
@@ -162,6 +169,15 @@ def drop_teaser_pairs(blocks: list[Block], page: PageContext) -> list[Block]:
     return [b for i, b in enumerate(blocks) if i not in drop]
 
 
+def drop_excerpt_runs(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Two or more consecutive short blocks cut off with an ellipsis: excerpts of other articles."""
+    cut = [b.words <= rules.TEASER_MAX_WORDS and bool(rules.ELLIPSIS_END_RE.search(b.text)) for b in blocks]
+    in_run = [
+        cut[i] and ((i > 0 and cut[i - 1]) or (i + 1 < len(cut) and cut[i + 1])) for i in range(len(blocks))
+    ]
+    return [b for b, drop in zip(blocks, in_run, strict=True) if not drop]
+
+
 def _is_teaser(block: Block, page: PageContext) -> bool:
     if block.words > rules.TEASER_MAX_WORDS:
         return False
@@ -178,6 +194,7 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_labels_and_placeholders,
     drop_related_sections,
     drop_teaser_pairs,
+    drop_excerpt_runs,
     drop_reader_prompts,
     drop_page_furniture,
     drop_top_metadata_lines,

@@ -111,7 +111,8 @@ PROMPT_PHRASES = (
     "sign up for our newsletter", "sign up to our newsletter", "subscribe to our newsletter",
     "subscribe to our", "get our newsletter", "sign up for", "newsletter", "follow us on",
     "follow us", "download our app", "download the app", "get the app", "join our whatsapp",
-    "join our telegram", "click here to subscribe", "support our journalism", "become a subscriber",
+    "join our telegram", "click here to subscribe", "unsubscribe at any time", "in your inbox",
+    "have a correction", "send us a tip", "got a news tip", "news tip", "support our journalism", "become a subscriber",
     "newsletter abonnieren", "jetzt abonnieren", "folgen sie uns", "laden sie unsere app",
     "abonnez-vous", "inscrivez-vous", "suivez-nous", "téléchargez notre application",
     "suscríbete", "suscribete", "síguenos", "descarga nuestra app", "iscriviti", "seguici",
@@ -143,6 +144,8 @@ DATE_ONLY_RE = re.compile(
     re.IGNORECASE,
 )
 TOP_OF_BODY_BLOCKS = 4
+KICKER_MAX_WORDS = 3
+SENTENCE_END_RE = re.compile(r"[.!?…:;\"”’»)]\s*$")
 BYLINE_MAX_WORDS = 12
 
 # Site furniture that trafilatura keeps when no markup marks it: copyright lines,
