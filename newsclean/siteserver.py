@@ -91,7 +91,6 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     protocol_version = "HTTP/1.1"
     server_version = "newsclean-siteserver"
-    sys_version = ""
 
     def do_GET(self) -> None:
         """Answer a GET request."""
@@ -100,6 +99,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         """Answer a HEAD request."""
         self._respond(with_body=False)
+
+    def version_string(self) -> str:
+        """The Server header, without the Python version."""
+        return self.server_version
 
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: no per-request logging to stderr."""
