@@ -11,7 +11,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from newsclean.evaluation import METADATA_CHECKS, Dataset, DatasetError, Evaluation, evaluate
+from newsclean.evaluation import METADATA_CHECKS, Dataset, DatasetError, Evaluation, PageResult, evaluate
 
 SPANS_SHOWN = 3
 SPAN_CHARS = 160
@@ -120,12 +120,16 @@ def render_worst(evaluation: Evaluation, count: int) -> list[str]:
     others = {name: {page.page_id: page for page in system.pages} for name, system in evaluation.systems.items()}
     lines = ["", f"Worst {count} pages by newsclean F1:"]
     for page in evaluation.systems["newsclean"].worst(count):
-        compared = ", ".join(f"{name} {by_id[page.page_id].score.f1:.3f}" for name, by_id in others.items())
+        compared = ", ".join(_page_f1(name, by_id[page.page_id]) for name, by_id in others.items())
         lines.append(f"  {page.page_id}  {page.url}")
-        rejection = f"  (rejected: {page.prediction.rejection})" if page.prediction.rejection else ""
-        lines.append(f"    F1: {compared}{rejection}")
+        lines.append(f"    F1: {compared}")
         lines.extend(_spans("leaked", page.leaked()) + _spans("lost", page.lost()))
     return lines
+
+
+def _page_f1(name: str, page: PageResult) -> str:
+    rejection = f" (rejected: {page.prediction.rejection})" if page.prediction.rejection else ""
+    return f"{name} {page.score.f1:.3f}{rejection}"
 
 
 def _spans(label: str, spans: list[str]) -> list[str]:

@@ -94,6 +94,25 @@ def drop_labels_and_placeholders(blocks: list[Block], page: PageContext) -> list
     return [b for b in blocks if not (rules.LABEL_RE.match(b.text) or rules.PLACEHOLDER_RE.match(b.text))]
 
 
+def drop_inline_related_links(blocks: list[Block], page: PageContext) -> list[Block]:
+    """ "Read more: <headline>" lines between paragraphs."""
+    return [
+        b for b in blocks
+        if not (b.words <= rules.RELATED_INLINE_MAX_WORDS and rules.RELATED_INLINE_RE.match(b.text))
+    ]
+
+
+def drop_credits(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Photo credits, and captions that end with one."""
+    return [b for b in blocks if not _is_credit(b)]
+
+
+def _is_credit(block: Block) -> bool:
+    if block.words > rules.CREDIT_MAX_WORDS:
+        return False
+    return bool(rules.CREDIT_START_RE.match(block.text) or rules.CREDIT_END_RE.search(block.text))
+
+
 def drop_reader_prompts(blocks: list[Block], page: PageContext) -> list[Block]:
     """Short newsletter, follow and app prompts."""
     return [b for b in blocks if not (b.words <= rules.PROMPT_MAX_WORDS and rules.PROMPT_RE.search(b.text))]
@@ -195,6 +214,8 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_related_sections,
     drop_teaser_pairs,
     drop_excerpt_runs,
+    drop_inline_related_links,
+    drop_credits,
     drop_reader_prompts,
     drop_page_furniture,
     drop_top_metadata_lines,

@@ -17,6 +17,7 @@ from trafilatura.utils import load_html
 
 from newsclean.extraction import rules
 from newsclean.extraction.blocks import Block, PageContext, blocks_text, body_blocks, clean_blocks, fold
+from newsclean.extraction.prune import prune_noise
 from newsclean.extraction.pagetype import (
     PageSignals,
     RejectionReason,
@@ -103,8 +104,9 @@ def extract_tree(
     )
     if reason := reason_from_markup_or_url(signals):
         return Rejection(url, reason)
+    byline_authors = _author_links(tree)
     link_texts = frozenset(fold(text) for text in (a.text_content() for a in tree.iter("a")) if text.strip())
-    _prune_noise(tree)
+    prune_noise(tree)
     document = trafilatura.bare_extraction(tree, options=_trafilatura_options(url))
     if not isinstance(document, Document) or document.body is None:
         return Rejection(url, RejectionReason.NO_MAIN_TEXT)
@@ -116,18 +118,24 @@ def extract_tree(
     words = sum(b.words for b in blocks)
     if reason := reason_from_body(signals, words, _teaser_share(raw, page), config.min_words):
         return Rejection(url, reason, f"{words} words")
+    if not document.author and byline_authors:
+        document.author = "; ".join(byline_authors)
     return _record(document, structured, tree, blocks, url, discovered_via, record_id_override)
+
+
+def _author_links(tree: HtmlElement) -> list[str]:
+    """Names linked to an author page (rel=author or an /author/... path): a byline fallback."""
+    names: dict[str, None] = {}
+    for link in tree.xpath("//a[@href]"):
+        name = " ".join(link.text_content().split())
+        is_author = link.get("rel") == "author" or rules.AUTHOR_PATH_RE.search(link.get("href", ""))
+        if is_author and 1 < len(name.split()) <= rules.AUTHOR_NAME_MAX_WORDS and name.istitle():
+            names.setdefault(name, None)
+    return list(names)[: rules.AUTHORS_MAX]
 
 
 def _trafilatura_options(url: str) -> Extractor:
     return Extractor(output_format="python", comments=False, with_metadata=True, url=url)
-
-
-def _prune_noise(tree: HtmlElement) -> None:
-    for xpath in rules.NOISE_XPATHS:
-        for element in xpath(tree):
-            if element.getparent() is not None:
-                element.drop_tree()
 
 
 def _teaser_share(blocks: list[Block], page: PageContext) -> float:

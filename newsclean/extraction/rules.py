@@ -70,6 +70,7 @@ NOISE_CLASS_TOKENS = (
 
 NOISE_XPATHS: tuple[XPath, ...] = (
     XPath(_class_token_xpath(NOISE_CLASS_TOKENS)),
+    XPath(".//figcaption"),
     XPath(".//img[starts-with(@alt, 'spot_im') or starts-with(@alt, 'ad_')]"),
 )
 
@@ -93,6 +94,10 @@ RELATED_HEADINGS = (
     "gerelateerde artikelen",
 )
 RELATED_HEADING_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\b[\s:.…!]*$", re.IGNORECASE)
+
+# "À lire aussi : <headline>", "Read more: <headline>": a link to another article inside the body.
+RELATED_INLINE_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\s*[:：–—-]\s*\S", re.IGNORECASE)
+RELATED_INLINE_MAX_WORDS = 30
 
 # Labels that stand alone as metadata or widget captions ("Date:", "Share post:").
 LABEL_WORDS = (
@@ -120,6 +125,10 @@ PROMPT_PHRASES = (
 )
 PROMPT_RE = re.compile(_alt(PROMPT_PHRASES), re.IGNORECASE)
 PROMPT_MAX_WORDS = 30
+# A short prompt element ("Download our app") takes its whole small widget with it.
+PROMPT_TRIGGER_MAX_WORDS = 12
+WIDGET_MAX_WORDS = 60
+WIDGET_TAGS = frozenset({"div", "section", "aside", "form", "li", "ul"})
 
 # Lines that carry the byline, date or reading time at the top of a body.
 BYLINE_RE = re.compile(
@@ -154,10 +163,29 @@ FURNITURE_PHRASES = (
     "all rights reserved", "uses cookies", "use of cookies", "cookie policy", "comments are closed",
     "alle rechte vorbehalten", "verwendet cookies", "tous droits réservés", "utilise des cookies",
     "todos los derechos reservados", "utiliza cookies", "tutti i diritti riservati",
+    "log in to comment", "sign in to comment", "logged in to comment", "register to comment",
+    "para comentar es necesario", "um zu kommentieren", "pour commenter, ", "pour réagir",
 )
 FURNITURE_RE = re.compile(rf"^\s*(?:©|\(c\)|copyright\b)|{_alt(FURNITURE_PHRASES)}", re.IGNORECASE)
 LINK_ROW_RE = re.compile(r"^[^|•·]{1,40}(?:\s[|•·]\s[^|•·]{1,40}){2,}$")
 FURNITURE_MAX_WORDS = 40
+
+# Photo credits and captions that end with one ("... last June. Photo: A. Person").
+CREDIT_LABELS = (
+    "photo", "photos", "photograph", "picture", "image", "images", "credit", "credits", "foto", "fotos",
+    "bild", "bilder", "crédit photo", "crédit", "crédits", "illustration", "video", "source",
+)
+CREDIT_START_RE = re.compile(rf"^\(?(?:{_alt(CREDIT_LABELS)})\s*(?:credit)?\s*[:：©]", re.IGNORECASE)
+CREDIT_END_RE = re.compile(rf"[(\s](?:{_alt(CREDIT_LABELS)})\s*[:：©]\s*[^.!?:]{{2,80}}\)?\s*$", re.IGNORECASE)
+CREDIT_MAX_WORDS = 40
+
+# Links to an author's page, read when the page names no author in its metadata.
+AUTHOR_PATH_RE = re.compile(
+    r"/(?:authors?|autor(?:en)?|auteurs?|autores?|journalists?|journalisten|reporters?|staff|people|profiles?)/[^/?#]+/?$",
+    re.IGNORECASE,
+)
+AUTHOR_NAME_MAX_WORDS = 4
+AUTHORS_MAX = 3
 
 # A lone identifier-like token left by ad placeholders and widgets ("spot_img").
 PLACEHOLDER_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")

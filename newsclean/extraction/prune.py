@@ -1,0 +1,53 @@
+"""Tree pruning before trafilatura: noise containers by class/id tokens, and small prompt widgets."""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from newsclean.extraction import rules
+
+PROMPT_ELEMENT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "label", "button", "strong")
+LONG_PARAGRAPH_WORDS = 20
+
+
+def prune_noise(tree: HtmlElement) -> None:
+    """Remove, in place, what never holds article text."""
+    for xpath in rules.NOISE_XPATHS:
+        for element in xpath(tree):
+            _drop(element)
+    for widget in _prompt_widgets(tree):
+        _drop(widget)
+
+
+def _drop(element: HtmlElement) -> None:
+    if element.getparent() is not None:
+        element.drop_tree()
+
+
+def _prompt_widgets(tree: HtmlElement) -> list[HtmlElement]:
+    """Widgets around a short call to action ("Download our app"), found before any is removed."""
+    widgets = []
+    for element in tree.iter(*PROMPT_ELEMENT_TAGS):
+        text = element.text_content()
+        if len(text.split()) <= rules.PROMPT_TRIGGER_MAX_WORDS and rules.PROMPT_RE.search(text):
+            widget = _enclosing_widget(element)
+            if widget is not None:
+                widgets.append(widget)
+    return widgets
+
+
+def _enclosing_widget(element: HtmlElement) -> HtmlElement | None:
+    """The largest small container around the element: few words and no more than one real paragraph."""
+    widget = None
+    node = element.getparent()
+    while node is not None and node.tag in rules.WIDGET_TAGS and _is_small(node):
+        widget = node
+        node = node.getparent()
+    return widget
+
+
+def _is_small(node: HtmlElement) -> bool:
+    if len(node.text_content().split()) > rules.WIDGET_MAX_WORDS:
+        return False
+    long_paragraphs = sum(1 for p in node.iter("p") if len(p.text_content().split()) > LONG_PARAGRAPH_WORDS)
+    return long_paragraphs <= 1
