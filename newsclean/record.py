@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any, Literal
@@ -41,6 +42,18 @@ class ArticleRecord:
     def from_dict(cls, data: dict[str, Any]) -> ArticleRecord:
         known = {f.name for f in fields(cls)}
         return cls(**{key: value for key, value in data.items() if key in known})
+
+
+# Han ideographs and kana: scripts written without spaces, where each character counts as a word.
+_UNSPACED_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words; in Chinese and Japanese, characters."""
+    unspaced = len(_UNSPACED_SCRIPT_RE.findall(text))
+    if not unspaced:
+        return len(text.split())
+    return unspaced + len(_UNSPACED_SCRIPT_RE.sub(" ", text).split())
 
 
 def record_id(canonical_url: str) -> str:

@@ -6,10 +6,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml.etree import _Element
 
 from newsclean.extraction import rules
+from newsclean.record import count_words
 
 _SPACE_RE = re.compile(r"\s+")
 _PUNCT_RE = re.compile(r"[\W_]+", re.UNICODE)
@@ -22,9 +24,9 @@ class Block:
     kind: str
     text: str
 
-    @property
+    @cached_property
     def words(self) -> int:
-        return len(self.text.split())
+        return count_words(self.text)
 
 
 @dataclass(frozen=True)

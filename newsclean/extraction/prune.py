@@ -14,7 +14,8 @@ def prune_noise(tree: HtmlElement) -> None:
     """Remove, in place, what never holds article text."""
     for xpath in rules.NOISE_XPATHS:
         for element in xpath(tree):
-            _drop(element)
+            if _long_paragraphs(element) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
+                _drop(element)
     for widget in _prompt_widgets(tree):
         _drop(widget)
 
@@ -49,5 +50,8 @@ def _enclosing_widget(element: HtmlElement) -> HtmlElement | None:
 def _is_small(node: HtmlElement) -> bool:
     if len(node.text_content().split()) > rules.WIDGET_MAX_WORDS:
         return False
-    long_paragraphs = sum(1 for p in node.iter("p") if len(p.text_content().split()) > LONG_PARAGRAPH_WORDS)
-    return long_paragraphs <= 1
+    return _long_paragraphs(node) <= 1
+
+
+def _long_paragraphs(node: HtmlElement) -> int:
+    return sum(1 for p in node.iter("p") if len(p.text_content().split()) > LONG_PARAGRAPH_WORDS)

@@ -21,17 +21,17 @@ def _alt(tokens: Iterable[str]) -> str:
 
 
 def _class_token_xpath(tokens: Iterable[str]) -> str:
-    """XPath matching elements whose class or id contains one of the tokens."""
+    """XPath matching elements with a class token, or an id, that starts with one of the tokens."""
     tests = " or ".join(
-        f"contains(concat(' ', normalize-space(@class), ' '), '{t}') or contains(@id, '{t}')"
+        f"contains(concat(' ', normalize-space(@class)), ' {t}') or starts-with(@id, '{t}')"
         for t in sorted(set(tokens))
     )
     return f".//*[{tests}]"
 
 
-# Class/id substrings of containers that never hold article text. Kept to
-# substrings specific enough not to hit body wrappers ("share" alone would hit
-# "shared-content"; "related" alone would hit "related-content" bodies).
+# Starts of class tokens (or ids) of containers that never hold article text.
+# Specific enough not to hit body wrappers: "share" alone would hit
+# "shared-content", "advert" would hit "advertisement-off-canvas" page wrappers.
 NOISE_CLASS_TOKENS = (
     "share-bar",
     "sharebar",
@@ -54,7 +54,6 @@ NOISE_CLASS_TOKENS = (
     "ad-slot",
     "adslot",
     "ad-container",
-    "advert",
     "td-a-rec",
     "jeg_ad",
     "post-tags",
@@ -125,6 +124,8 @@ PROMPT_PHRASES = (
 )
 PROMPT_RE = re.compile(_alt(PROMPT_PHRASES), re.IGNORECASE)
 PROMPT_MAX_WORDS = 30
+# A container holding several real paragraphs is never pruned, whatever its class says.
+PRUNE_MAX_LONG_PARAGRAPHS = 2
 # A short prompt element ("Download our app") takes its whole small widget with it.
 PROMPT_TRIGGER_MAX_WORDS = 12
 WIDGET_MAX_WORDS = 60
@@ -154,7 +155,7 @@ DATE_ONLY_RE = re.compile(
 )
 TOP_OF_BODY_BLOCKS = 4
 KICKER_MAX_WORDS = 3
-SENTENCE_END_RE = re.compile(r"[.!?…:;\"”’»)]\s*$")
+SENTENCE_END_RE = re.compile(r"[.!?…:;\"”’»)。！？」』]\s*$")
 BYLINE_MAX_WORDS = 12
 
 # Site furniture that trafilatura keeps when no markup marks it: copyright lines,
