@@ -38,6 +38,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "extensions.crawl_report.CrawlReport": 500,
+    "extensions.warc.WarcWriter": 510,
 }
 
 STORE_URL = "sqlite:///data/articles.db"
@@ -45,6 +46,8 @@ NEWSCLEAN_EXTRACTION_WORKERS = 0
 NEWSCLEAN_EXTRACTION_TIMEOUT = 20.0
 NEWSCLEAN_MIN_WORDS = 40
 NEWSCLEAN_FEED_PATHS = ["/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml"]
+WARC_DIR = ""
+NEWSCLEAN_WARC_MAX_SIZE = 1_000_000_000
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -1,19 +1,61 @@
-"""scrapy extract INPUT... -o OUT.jsonl: the crawl's extraction on saved pages, with no network."""
+"""scrapy extract INPUT... [-o OUT.jsonl] [--store]: the crawl's extraction on saved pages, with no network."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
+from typing import ContextManager
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
+from scrapy.exceptions import DropItem, UsageError
+from scrapy.exporters import JsonLinesItemExporter
 
 from commands._output import jsonl_output
 from newsclean.extraction import ExtractionConfig, Rejection
-from newsclean.inputs import InputError, SavedPage, iter_saved_pages
+from newsclean.inputs import InputError, SavedPage, iter_saved_pages, with_provenance
 from newsclean.page import extract_saved_page
+from newsclean.record import ArticleRecord
+from newsclean.store import Store, StoreError, open_store
 from newsclean.workers import bounded_map, default_worker_count
+from pipelines.dedup import DuplicatesPipeline
+from pipelines.validate import ValidationPipeline
+
+
+class RecordSink:
+    """Where extracted records go: the crawl's validation and duplicate checks, then JSONL and/or the store."""
+
+    def __init__(self, min_words: int, exporter: JsonLinesItemExporter | None, store: Store | None) -> None:
+        self.checks = (ValidationPipeline(min_words), DuplicatesPipeline())
+        self.exporter = exporter
+        self.store = store
+        self.counts: Counter[str] = Counter()
+
+    def accept(self, page: SavedPage, record: ArticleRecord) -> None:
+        try:
+            for check in self.checks:
+                check.process_item(record)
+        except DropItem as drop:
+            self.counts["dropped"] += 1
+            print(f"newsclean: {page.source}: dropped: {drop}", file=sys.stderr)
+            return
+        self.counts["records"] += 1
+        if self.exporter is not None:
+            self.exporter.export_item(record)
+        if self.store is not None:
+            self.counts[f"stored_{self.store.upsert(record)}"] += 1
+
+    def summary(self) -> str:
+        counts = self.counts
+        text = (f"newsclean: {counts['records']} records, {counts['rejected']} rejected, {counts['dropped']} dropped, "
+                f"{counts['unreadable']} unreadable inputs")
+        if self.store is not None:
+            text += (f"; store: {counts['stored_new']} new, {counts['stored_updated']} updated, "
+                     f"{counts['stored_unchanged']} unchanged")
+        return text
 
 
 class Command(ScrapyCommand):
@@ -21,38 +63,66 @@ class Command(ScrapyCommand):
     requires_crawler_process = False
 
     def syntax(self) -> str:
-        return "INPUT [INPUT ...] [-o OUT.jsonl]"
+        return "INPUT [INPUT ...] [-o OUT.jsonl] [--store]"
 
     def short_desc(self) -> str:
-        return "Extract article records from saved .html/.html.gz files, folders or .jsonl of {url, html, id}"
+        return ("Extract article records from saved .html/.html.gz files, .warc/.warc.gz archives, folders "
+                "or .jsonl of {url, html, id}")
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("-o", "--output", metavar="FILE", default="-", help="JSONL file to write (default: stdout)")
+        parser.add_argument("-o", "--output", metavar="FILE",
+                            help="JSONL file to write (default: stdout, or nothing with --store)")
+        parser.add_argument("--store", action="store_true",
+                            help="also write the records into the store (STORE_URL), as a crawl does")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             raise UsageError("name at least one input file or folder")
         assert self.settings is not None
-        config = ExtractionConfig(min_words=self.settings.getint("NEWSCLEAN_MIN_WORDS", 40))
-        workers = self.settings.getint("NEWSCLEAN_EXTRACTION_WORKERS") or default_worker_count()
-        counts = {"records": 0, "rejected": 0, "unreadable": 0}
-        with ProcessPoolExecutor(max_workers=workers) as executor, jsonl_output(opts.output) as exporter:
-            pages = (item for item in iter_saved_pages(args) if _readable(item, counts))
-            for page, outcome in bounded_map(executor, extract_saved_page, pages, config, window=workers * 4):
-                if isinstance(outcome, Rejection):
-                    counts["rejected"] += 1
-                    print(f"newsclean: {page.source}: rejected: {outcome.reason} {outcome.detail}".rstrip(), file=sys.stderr)
-                else:
-                    counts["records"] += 1
-                    exporter.export_item(outcome)
-        print(f"newsclean: {counts['records']} records, {counts['rejected']} rejected, "
-              f"{counts['unreadable']} unreadable inputs", file=sys.stderr)
-        if counts["unreadable"]:
+        output = opts.output or (None if opts.store else "-")
+        with self._store(opts.store) as store, _optional_output(output) as exporter:
+            sink = RecordSink(self.settings.getint("NEWSCLEAN_MIN_WORDS", 40), exporter, store)
+            self._extract(args, sink)
+        print(sink.summary(), file=sys.stderr)
+        if sink.counts["unreadable"]:
             self.exitcode = 1
 
+    def _extract(self, args: list[str], sink: RecordSink) -> None:
+        assert self.settings is not None
+        config = ExtractionConfig(min_words=self.settings.getint("NEWSCLEAN_MIN_WORDS", 40))
+        workers = self.settings.getint("NEWSCLEAN_EXTRACTION_WORKERS") or default_worker_count()
+        with ProcessPoolExecutor(max_workers=workers) as executor:
+            pages = (item for item in iter_saved_pages(args) if _readable(item, sink.counts))
+            for page, outcome in bounded_map(executor, extract_saved_page, pages, config, window=workers * 4):
+                if isinstance(outcome, Rejection):
+                    sink.counts["rejected"] += 1
+                    print(f"newsclean: {page.source}: rejected: {outcome.reason} {outcome.detail}".rstrip(),
+                          file=sys.stderr)
+                else:
+                    sink.accept(page, with_provenance(outcome, page))
 
-def _readable(item: SavedPage | InputError, counts: dict[str, int]) -> bool:
+    @contextmanager
+    def _store(self, wanted: bool) -> Iterator[Store | None]:
+        if not wanted:
+            yield None
+            return
+        assert self.settings is not None
+        try:
+            store = open_store(self.settings["STORE_URL"])
+        except StoreError as error:
+            raise UsageError(str(error), print_help=False) from error
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def _optional_output(target: str | None) -> ContextManager[JsonLinesItemExporter | None]:
+    return jsonl_output(target) if target else nullcontext()
+
+
+def _readable(item: SavedPage | InputError, counts: Counter[str]) -> bool:
     if isinstance(item, InputError):
         counts["unreadable"] += 1
         print(f"newsclean: {item.source}: {item.message}", file=sys.stderr)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 from urllib.parse import urljoin
 
 import py3langid
@@ -17,6 +15,7 @@ from trafilatura.utils import load_html
 
 from newsclean.extraction import rules
 from newsclean.extraction.blocks import Block, PageContext, blocks_text, body_blocks, clean_blocks, fold
+from newsclean.extraction.metadata import StructuredData, iso_datetime, page_metadata, structured_data
 from newsclean.extraction.prune import prune_noise
 from newsclean.extraction.pagetype import (
     PageSignals,
@@ -56,6 +55,7 @@ class Rejection:
 
 
 DEFAULT_CONFIG = ExtractionConfig()
+LANGUAGE_SAMPLE_CHARS = 2000
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
@@ -98,7 +98,7 @@ def extract_tree(
     record_id_override: str | None = None,
 ) -> ArticleRecord | Rejection:
     """extract() on a parsed tree. The tree is pruned in place."""
-    structured = _structured_data(tree)
+    structured = structured_data(tree)
     signals = PageSignals(
         url=url, og_type=_meta_content(tree, "og:type"), schema_types=frozenset(structured.types), has_date=False
     )
@@ -106,10 +106,12 @@ def extract_tree(
         return Rejection(url, reason)
     byline_authors = _author_links(tree)
     link_texts = frozenset(fold(text) for text in (a.text_content() for a in tree.iter("a")) if text.strip())
+    metadata = page_metadata(tree, url, structured)
     prune_noise(tree)
     document = trafilatura.bare_extraction(tree, options=_trafilatura_options(url))
     if not isinstance(document, Document) or document.body is None:
         return Rejection(url, RejectionReason.NO_MAIN_TEXT)
+    document = _with_metadata(document, metadata)
     signals = replace(signals, has_date=bool(document.date or structured.published))
     title = (document.title or "").strip()
     raw = body_blocks(document.body)
@@ -121,6 +123,12 @@ def extract_tree(
     if not document.author and byline_authors:
         document.author = "; ".join(byline_authors)
     return _record(document, structured, tree, blocks, url, discovered_via, record_id_override)
+
+
+def _with_metadata(document: Document, metadata: Document) -> Document:
+    """The extracted body with the metadata read from the unpruned page."""
+    metadata.body = document.body
+    return metadata
 
 
 def _author_links(tree: HtmlElement) -> list[str]:
@@ -135,7 +143,7 @@ def _author_links(tree: HtmlElement) -> list[str]:
 
 
 def _trafilatura_options(url: str) -> Extractor:
-    return Extractor(output_format="python", comments=False, with_metadata=True, url=url)
+    return Extractor(output_format="python", comments=False, url=url, fast=True)
 
 
 def _teaser_share(blocks: list[Block], page: PageContext) -> float:
@@ -145,60 +153,6 @@ def _teaser_share(blocks: list[Block], page: PageContext) -> float:
         1 for b in blocks if fold(b.text) in page.link_texts or rules.ELLIPSIS_END_RE.search(b.text)
     )
     return teasers / len(blocks)
-
-
-@dataclass
-class StructuredData:
-    """The parts of JSON-LD the record uses."""
-
-    types: set[str] = field(default_factory=set)
-    published: str | None = None
-    modified: str | None = None
-
-
-def _structured_data(tree: HtmlElement) -> StructuredData:
-    data = StructuredData()
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        for node in _json_ld_nodes(script.text_content()):
-            _merge_node(data, node)
-    return data
-
-
-def _json_ld_nodes(source: str) -> list[dict[str, Any]]:
-    try:
-        parsed = json.loads(source)
-    except ValueError:
-        return []
-    pending = parsed if isinstance(parsed, list) else [parsed]
-    nodes = []
-    while pending:
-        node = pending.pop()
-        if isinstance(node, dict):
-            nodes.append(node)
-            pending.extend(node.get("@graph", []) if isinstance(node.get("@graph"), list) else [])
-        elif isinstance(node, list):
-            pending.extend(node)
-    return nodes
-
-
-def _merge_node(data: StructuredData, node: dict[str, Any]) -> None:
-    declared = node.get("@type")
-    types = {declared} if isinstance(declared, str) else set(declared) if isinstance(declared, list) else set()
-    folded = {str(t).lower() for t in types}
-    data.types |= folded
-    if folded & {"webpage", "website", "organization", "breadcrumblist", "person"} and not node.get("headline"):
-        return
-    data.published = data.published or _iso_datetime(node.get("datePublished"))
-    data.modified = data.modified or _iso_datetime(node.get("dateModified"))
-
-
-def _iso_datetime(value: object) -> str | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).isoformat()
-    except ValueError:
-        return None
 
 
 def _meta_content(tree: HtmlElement, name: str) -> str | None:
@@ -219,7 +173,7 @@ def _record(
     canonical = _canonical_url(document.url, url)
     if url.startswith("file:") and canonical.startswith(("http://", "https://")):
         url = canonical
-    published = structured.published or _iso_datetime(document.date)
+    published = structured.published or iso_datetime(document.date)
     return ArticleRecord(
         id=record_id_override or record_id(canonical),
         url=url,
@@ -260,7 +214,7 @@ def _authors(author: str | None) -> list[str]:
 def _meta_datetime(tree: HtmlElement, *names: str) -> str | None:
     for name in names:
         values = tree.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content')
-        if values and (parsed := _iso_datetime(str(values[0]))):
+        if values and (parsed := iso_datetime(str(values[0]))):
             return parsed
     return None
 
@@ -272,5 +226,5 @@ def _language(tree: HtmlElement, text: str) -> str | None:
         return declared.replace("_", "-").split("-")[0].lower() or None
     if not text:
         return None
-    language, _score = py3langid.classify(text)
+    language, _score = py3langid.classify(text[: LANGUAGE_SAMPLE_CHARS])
     return str(language)

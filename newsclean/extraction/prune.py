@@ -12,12 +12,28 @@ LONG_PARAGRAPH_WORDS = 20
 
 def prune_noise(tree: HtmlElement) -> None:
     """Remove, in place, what never holds article text."""
-    for xpath in rules.NOISE_XPATHS:
-        for element in xpath(tree):
-            if _long_paragraphs(element) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
-                _drop(element)
+    noise = [element for element in tree.iter() if _is_noise(element)]
+    for element in noise:
+        if _long_paragraphs(element) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
+            _drop(element)
     for widget in _prompt_widgets(tree):
         _drop(widget)
+
+
+def _is_noise(element: HtmlElement) -> bool:
+    """A noise class/id token, a caption, or an ad placeholder image."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return False
+    if tag in rules.NOISE_TAGS:
+        return True
+    if tag == "img":
+        return bool(rules.PLACEHOLDER_ALT_RE.match(element.get("alt", "")))
+    classes = element.get("class")
+    if classes and any(rules.NOISE_TOKEN_RE.match(token) for token in classes.split()):
+        return True
+    identifier = element.get("id")
+    return bool(identifier and rules.NOISE_TOKEN_RE.match(identifier))
 
 
 def _drop(element: HtmlElement) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from lxml.etree import XPath
-
 
 def _alt(tokens: Iterable[str]) -> str:
     """A regex alternation of escaped phrases, longest first so prefixes do not win."""
@@ -18,15 +16,6 @@ def _alt(tokens: Iterable[str]) -> str:
     if not ordered:
         raise ValueError("a phrase table must not be empty")
     return "|".join(re.escape(t) for t in ordered)
-
-
-def _class_token_xpath(tokens: Iterable[str]) -> str:
-    """XPath matching elements with a class token, or an id, that starts with one of the tokens."""
-    tests = " or ".join(
-        f"contains(concat(' ', normalize-space(@class)), ' {t}') or starts-with(@id, '{t}')"
-        for t in sorted(set(tokens))
-    )
-    return f".//*[{tests}]"
 
 
 # Starts of class tokens (or ids) of containers that never hold article text.
@@ -67,11 +56,9 @@ NOISE_CLASS_TOKENS = (
     "cookie-banner",
 )
 
-NOISE_XPATHS: tuple[XPath, ...] = (
-    XPath(_class_token_xpath(NOISE_CLASS_TOKENS)),
-    XPath(".//figcaption"),
-    XPath(".//img[starts-with(@alt, 'spot_im') or starts-with(@alt, 'ad_')]"),
-)
+NOISE_TOKEN_RE = re.compile(_alt(NOISE_CLASS_TOKENS))
+NOISE_TAGS = ("figcaption",)
+PLACEHOLDER_ALT_RE = re.compile(r"^(?:spot_im|ad_)")
 
 # Headings that open a block of links to other articles. After such a heading,
 # teaser blocks (headline links, excerpts cut with an ellipsis) are dropped.

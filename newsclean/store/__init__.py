@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from enum import StrEnum
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from newsclean.crawlstate import UrlState
 from newsclean.record import ArticleRecord
 
 DEFAULT_STORE_URL = "sqlite:///data/articles.db"
+UNFINISHED = "unfinished"  # the finish_reason of a run that is still going, or was killed
 
 
 class UpsertOutcome(StrEnum):
@@ -23,7 +25,10 @@ class StoreError(Exception):
 
 
 class Store(Protocol):
-    """What every backend offers. One row per URL; writing a URL again updates its row."""
+    """What every backend offers. One row per URL; writing a URL again updates its row.
+
+    Backends share the schema in `newsclean.store.schema` and apply its migrations when opened.
+    """
 
     def upsert(self, record: ArticleRecord) -> UpsertOutcome: ...
 
@@ -33,9 +38,30 @@ class Store(Protocol):
 
     def count(self) -> int: ...
 
-    def record_run(self, spider: str, started_at: str, finished_at: str, reason: str, stats: dict[str, Any]) -> None: ...
+    def stored_urls(self, hostnames: Collection[str]) -> dict[str, str]:
+        """URL -> fetched_at of the stored articles on these hosts."""
+        ...
 
-    def recent_runs(self, limit: int) -> list[dict[str, Any]]: ...
+    def load_crawl_state(self, hostnames: Collection[str]) -> Iterator[UrlState]: ...
+
+    def save_crawl_state(self, states: Iterable[UrlState]) -> None:
+        """Insert or update the rows, all in one transaction."""
+        ...
+
+    def start_run(self, spider: str, source: str | None, started_at: str) -> int: ...
+
+    def finish_run(
+        self, run_id: int, finished_at: str, reason: str, stats: dict[str, Any], report: dict[str, Any]
+    ) -> None: ...
+
+    def record_run(
+        self, spider: str, started_at: str, finished_at: str, reason: str, stats: dict[str, Any],
+        *, source: str | None = None, report: dict[str, Any] | None = None,
+    ) -> None: ...
+
+    def recent_runs(self, limit: int, source: str | None = None) -> list[dict[str, Any]]:
+        """The newest runs first, each a dict of the crawl_runs columns (stats and report decoded)."""
+        ...
 
     def close(self) -> None: ...
 

@@ -4,43 +4,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import astuple, fields
 from pathlib import Path
 from typing import Any
 
+from newsclean.crawlstate import UrlState
 from newsclean.record import ArticleRecord, utc_now
-from newsclean.store import StoreError, UpsertOutcome
+from newsclean.store import UNFINISHED, StoreError, UpsertOutcome
+from newsclean.store.schema import SCHEMA_VERSION, VERSION_TABLE, migration_statements
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    url TEXT PRIMARY KEY,
-    id TEXT NOT NULL,
-    canonical_url TEXT NOT NULL,
-    hostname TEXT,
-    published TEXT,
-    language TEXT,
-    content_hash TEXT NOT NULL,
-    fetched_at TEXT NOT NULL,
-    version INTEGER NOT NULL DEFAULT 1,
-    record TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS articles_hostname ON articles (hostname);
-CREATE TABLE IF NOT EXISTS article_history (
-    url TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    replaced_at TEXT NOT NULL,
-    record TEXT NOT NULL,
-    PRIMARY KEY (url, version)
-);
-CREATE TABLE IF NOT EXISTS crawl_runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    spider TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    finished_at TEXT NOT NULL,
-    finish_reason TEXT NOT NULL,
-    stats TEXT NOT NULL
-);
-"""
+STATE_COLUMNS = tuple(field.name for field in fields(UrlState))
+RUN_COLUMNS = ("id", "spider", "source", "started_at", "finished_at", "finish_reason", "stats", "report")
 
 
 def sqlite_path(url: str) -> Path:
@@ -58,7 +33,7 @@ class SQLiteStore:
             self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
+            self._migrate()
         except sqlite3.Error as error:
             raise StoreError(f"cannot open SQLite store {path}: {error}") from error
         self.path = path
@@ -66,6 +41,22 @@ class SQLiteStore:
     @classmethod
     def from_url(cls, url: str) -> SQLiteStore:
         return cls(sqlite_path(url))
+
+    def _migrate(self) -> None:
+        """Bring the schema to SCHEMA_VERSION in one transaction (concurrent openers wait for each other)."""
+        with self._transaction():
+            self._db.execute(VERSION_TABLE)
+            row = self._db.execute("SELECT max(version) FROM schema_version").fetchone()
+            current = int(row[0] or 0)
+            if current >= SCHEMA_VERSION:
+                return
+            for statement in migration_statements("sqlite", current):
+                self._db.execute(statement)
+            self._db.execute("DELETE FROM schema_version")
+            self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+
+    def schema_version(self) -> int:
+        return int(self._db.execute("SELECT max(version) FROM schema_version").fetchone()[0])
 
     def upsert(self, record: ArticleRecord) -> UpsertOutcome:
         try:
@@ -80,28 +71,25 @@ class SQLiteStore:
                 "SELECT content_hash, version, record FROM articles WHERE url = ?", (record.url,)
             ).fetchone()
             if row is None:
-                self._replace(record, payload, version=1)
+                self._write(record, payload, version=1)
                 return UpsertOutcome.NEW
             if row[0] == record.content_hash:
                 self._db.execute("UPDATE articles SET fetched_at = ? WHERE url = ?", (record.fetched_at, record.url))
                 return UpsertOutcome.UNCHANGED
             self._db.execute(
-                "INSERT OR REPLACE INTO article_history (url, version, replaced_at, record) VALUES (?, ?, ?, ?)",
+                "INSERT INTO article_history (url, version, replaced_at, record) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (url, version) DO UPDATE SET replaced_at = excluded.replaced_at, record = excluded.record",
                 (record.url, row[1], utc_now(), row[2]),
             )
-            self._replace(record, payload, version=row[1] + 1)
+            self._write(record, payload, version=row[1] + 1)
             return UpsertOutcome.UPDATED
 
-    def _replace(self, record: ArticleRecord, payload: str, version: int) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO articles"
-            " (url, id, canonical_url, hostname, published, language, content_hash, fetched_at, version, record)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.url, record.id, record.canonical_url, record.hostname, record.published,
-                record.language, record.content_hash, record.fetched_at, version, payload,
-            ),
-        )
+    def _write(self, record: ArticleRecord, payload: str, version: int) -> None:
+        columns = ("url", "id", "canonical_url", "hostname", "published", "language", "content_hash", "fetched_at",
+                   "version", "record")
+        values = (record.url, record.id, record.canonical_url, record.hostname, record.published, record.language,
+                  record.content_hash, record.fetched_at, version, payload)
+        self._db.execute(_upsert_sql("articles", columns, "url"), values)
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -114,6 +102,12 @@ class SQLiteStore:
         row = self._db.execute("SELECT version FROM articles WHERE url = ?", (url,)).fetchone()
         return int(row[0]) if row else None
 
+    def history(self, url: str) -> list[tuple[int, ArticleRecord]]:
+        rows = self._db.execute(
+            "SELECT version, record FROM article_history WHERE url = ? ORDER BY version", (url,)
+        ).fetchall()
+        return [(int(version), ArticleRecord.from_dict(json.loads(payload))) for version, payload in rows]
+
     def iter_records(self) -> Iterator[ArticleRecord]:
         cursor = self._db.cursor()
         cursor.execute("SELECT record FROM articles ORDER BY rowid")
@@ -124,23 +118,84 @@ class SQLiteStore:
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
-    def record_run(self, spider: str, started_at: str, finished_at: str, reason: str, stats: dict[str, Any]) -> None:
+    def stored_urls(self, hostnames: Collection[str]) -> dict[str, str]:
+        rows = self._select_by_hostname("SELECT url, fetched_at FROM articles", hostnames)
+        return {str(url): str(fetched_at) for url, fetched_at in rows}
+
+    def load_crawl_state(self, hostnames: Collection[str]) -> Iterator[UrlState]:
+        for row in self._select_by_hostname(f"SELECT {', '.join(STATE_COLUMNS)} FROM crawl_state", hostnames):
+            yield UrlState(*row)
+
+    def save_crawl_state(self, states: Iterable[UrlState]) -> None:
+        rows = [astuple(state) for state in states]
+        try:
+            with self._transaction():
+                self._db.executemany(_upsert_sql("crawl_state", STATE_COLUMNS, "url"), rows)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot save the crawl state in {self.path}: {error}") from error
+
+    def _select_by_hostname(self, select: str, hostnames: Collection[str]) -> list[tuple[Any, ...]]:
+        names = sorted(set(hostnames))
+        if not names:
+            return []
+        placeholders = ", ".join("?" for _ in names)
+        return self._db.execute(f"{select} WHERE hostname IN ({placeholders})", names).fetchall()
+
+    def start_run(self, spider: str, source: str | None, started_at: str) -> int:
+        """Insert an unfinished run (a crawl that is killed stays so) and return its id."""
+        with self._transaction():
+            cursor = self._db.execute(
+                "INSERT INTO crawl_runs (spider, source, started_at, finished_at, finish_reason, stats)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (spider, source, started_at, "", UNFINISHED, "{}"),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def finish_run(
+        self, run_id: int, finished_at: str, reason: str, stats: dict[str, Any], report: dict[str, Any]
+    ) -> None:
         with self._transaction():
             self._db.execute(
-                "INSERT INTO crawl_runs (spider, started_at, finished_at, finish_reason, stats) VALUES (?, ?, ?, ?, ?)",
-                (spider, started_at, finished_at, reason, json.dumps(stats, default=str, sort_keys=True)),
+                "UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, stats = ?, report = ? WHERE id = ?",
+                (finished_at, reason, _json(stats), _json(report), run_id),
             )
 
-    def recent_runs(self, limit: int) -> list[dict[str, Any]]:
-        rows = self._db.execute(
-            "SELECT id, spider, started_at, finished_at, finish_reason, stats FROM crawl_runs ORDER BY id DESC LIMIT ?",
-            (limit,),
-        ).fetchall()
-        keys = ("id", "spider", "started_at", "finished_at", "finish_reason", "stats")
-        return [dict(zip(keys, row[:5] + (json.loads(row[5]),), strict=True)) for row in rows]
+    def record_run(
+        self, spider: str, started_at: str, finished_at: str, reason: str, stats: dict[str, Any],
+        *, source: str | None = None, report: dict[str, Any] | None = None,
+    ) -> None:
+        self.finish_run(self.start_run(spider, source, started_at), finished_at, reason, stats, report or {})
+
+    def recent_runs(self, limit: int, source: str | None = None) -> list[dict[str, Any]]:
+        select = f"SELECT {', '.join(RUN_COLUMNS)} FROM crawl_runs"
+        if source is None:
+            rows = self._db.execute(f"{select} ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        else:
+            rows = self._db.execute(f"{select} WHERE source = ? ORDER BY id DESC LIMIT ?", (source, limit)).fetchall()
+        return [_run(row) for row in rows]
 
     def close(self) -> None:
         self._db.close()
+
+
+def _upsert_sql(table: str, columns: tuple[str, ...], key: str) -> str:
+    """INSERT ... ON CONFLICT DO UPDATE: one statement that SQLite and PostgreSQL share."""
+    updates = ", ".join(f"{column} = excluded.{column}" for column in columns if column != key)
+    placeholders = ", ".join("?" for _ in columns)
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+            f" ON CONFLICT ({key}) DO UPDATE SET {updates}")
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value, default=str, sort_keys=True)
+
+
+def _run(row: tuple[Any, ...]) -> dict[str, Any]:
+    run = dict(zip(RUN_COLUMNS, row, strict=True))
+    run["stats"] = json.loads(run["stats"])
+    run["report"] = json.loads(run["report"]) if run["report"] else {}
+    return run
 
 
 class _Transaction:

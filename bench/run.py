@@ -1,0 +1,320 @@
+"""`make bench`: build a local site, serve it, and measure three runs over the same pages.
+
+python -m bench [--pages N] [--runs bare,trafilatura,full] [--server auto|nginx|python]
+python -m bench --rss-series 5000,10000,20000
+
+1. bare crawl: a spider that only follows links (bench/bare_spider.py), nothing stored;
+2. trafilatura alone on one core over the site's files (bench/extract_alone.py);
+3. the full newsclean crawl, `scrapy crawl news`, into a fresh SQLite store.
+
+Both crawls run with the project's settings, politeness off (no autothrottle, no delay, robots.txt
+not read, CONCURRENCY requests at once). Each run is a separate process tree, measured by
+bench/measure.py. The 2-core bound is 2 / (1/bare + 1/trafilatura) pages/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import signal
+import sqlite3
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import psutil
+import scrapy
+import trafilatura
+
+from bench.measure import TreeUsage, run_measured
+from bench.server import SiteProcess, serve
+from bench.site import SiteInfo, build_site, find_sources
+
+logger = logging.getLogger("bench")
+
+REPO = Path(__file__).resolve().parent.parent
+DATASETS = REPO.parent / "shared" / "datasets"
+DEMO_SITE = REPO / "demo" / "site"
+WORKDIR = REPO / "data" / "bench"
+RESULTS = REPO / "bench" / "results"
+CONCURRENCY = 32
+UNTHROTTLED = {
+    "AUTOTHROTTLE_ENABLED": "False",
+    "DOWNLOAD_DELAY": "0",
+    "ROBOTSTXT_OBEY": "False",
+    "CONCURRENT_REQUESTS": str(CONCURRENCY),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": str(CONCURRENCY),
+    "LOG_LEVEL": "INFO",
+}
+OK_STATUS = "downloader/response_status_count/200"
+BUSY_MACHINE_SHARE = 0.10
+RUN_NAMES = ("bare", "trafilatura", "full")
+TITLES = {
+    "bare": "bare crawl (links only)",
+    "trafilatura": "trafilatura alone (1 core)",
+    "full": "newsclean crawl (full)",
+}
+
+
+@dataclass
+class RunResult:
+    """One measured run. `seconds` is the work's own time (a crawl's elapsed_time_seconds)."""
+
+    name: str
+    pages: int
+    seconds: float
+    usage: TreeUsage
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        usage = {k: v for k, v in asdict(self.usage).items() if k != "rss_series_mb"}
+        return {
+            "pages": self.pages,
+            "seconds": round(self.seconds, 2),
+            "pages_per_second": round(self.pages_per_second, 1),
+            "cpu_ms_per_page": round(1000 * self.usage.cpu_seconds / self.pages, 1) if self.pages else None,
+            **{k: round(v, 1) if isinstance(v, float) else v for k, v in usage.items()},
+            **self.details,
+        }
+
+
+class BenchError(RuntimeError):
+    """A run failed; the message names its log."""
+
+
+def scrapy_command(*args: str, settings: dict[str, str]) -> list[str]:
+    return [sys.executable, "-m", "scrapy", *args, *(f"-s{k}={v}" for k, v in settings.items())]
+
+
+def run_bare(site: SiteProcess, workdir: Path) -> RunResult:
+    stats_path = workdir / "bare-stats.json"
+    stats_path.unlink(missing_ok=True)
+    command = scrapy_command(
+        "runspider", "bench/bare_spider.py", "-a", f"start={site.base_url}/", "-a", f"stats_out={stats_path}",
+        settings={**UNTHROTTLED, "STORE_URL": ""},
+    )
+    stats = _crawl_stats(command, workdir / "bare.log", site, lambda: json.loads(stats_path.read_text("utf-8")))
+    return RunResult("bare", stats[OK_STATUS], _elapsed(stats), stats["_usage"])
+
+
+def run_trafilatura(site: SiteProcess, root: Path, workdir: Path) -> RunResult:
+    log = workdir / "trafilatura.log"
+    command = [sys.executable, "-m", "bench.extract_alone", str(root), site.base_url]
+    status, usage = run_measured(command, cwd=REPO, log_path=log)
+    if status != 0:
+        raise BenchError(f"trafilatura alone failed with status {status}; see {log}")
+    result = json.loads(log.read_text("utf-8").strip().splitlines()[-1])
+    return RunResult("trafilatura", result["pages"], result["seconds"], usage, {"extracted": result["extracted"]})
+
+
+def run_full(site: SiteProcess, workdir: Path, pages: int) -> RunResult:
+    database = workdir / f"full-{pages}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    command = scrapy_command(
+        "crawl", "news", "-a", f"start={site.base_url}/", settings={**UNTHROTTLED, "STORE_URL": f"sqlite:///{database}"}
+    )
+    stats = _crawl_stats(command, workdir / f"full-{pages}.log", site, lambda: _last_run_stats(database))
+    details = {
+        "articles_stored": stats.get("newsclean/store/new", 0),
+        "rejected": {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("newsclean/pages/rejected/")},
+        "dropped": {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("item_dropped_reasons_count/")},
+    }
+    return RunResult("full", stats[OK_STATUS], _elapsed(stats), stats["_usage"], details)
+
+
+def _crawl_stats(command: list[str], log: Path, site: SiteProcess, read_stats: Any) -> dict[str, Any]:
+    status, usage = run_measured(command, cwd=REPO, log_path=log, server_pid=site.pid)
+    try:
+        stats: dict[str, Any] = read_stats()
+    except (OSError, ValueError, TypeError) as error:
+        raise BenchError(f"no crawl stats ({error}); status {status}; see {log}") from error
+    if status != 0 or not stats.get(OK_STATUS):
+        raise BenchError(f"the crawl failed (status {status}, {stats.get(OK_STATUS, 0)} pages); see {log}")
+    stats["_usage"] = usage
+    return stats
+
+
+def _last_run_stats(database: Path) -> dict[str, Any]:
+    with sqlite3.connect(database) as db:
+        row = db.execute("SELECT stats FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None:
+        raise ValueError(f"no crawl run recorded in {database}")
+    return dict(json.loads(row[0]))
+
+
+def _elapsed(stats: dict[str, Any]) -> float:
+    return float(stats["elapsed_time_seconds"])
+
+
+def two_core_bound(bare: float, trafilatura: float) -> float:
+    """Pages/s when two cores are shared between fetching (bare) and extraction (trafilatura)."""
+    return 2 / (1 / bare + 1 / trafilatura)
+
+
+def prepare_site(pages: int, workdir: Path) -> tuple[Path, SiteInfo]:
+    source, sources = find_sources(DATASETS, DEMO_SITE)
+    root = workdir / f"site-{pages}"
+    logger.info("Building a %d-page site from %d %s pages in %s", pages, len(sources), source, root)
+    return root, build_site(root, pages, sources, source)
+
+
+def measure(pages: int, runs: Sequence[str], server_kind: str, workdir: Path) -> dict[str, Any]:
+    root, info = prepare_site(pages, workdir)
+    results: dict[str, RunResult] = {}
+    with serve(root, workdir, server_kind) as site:
+        logger.info("Serving %s with %s at %s", root, site.kind, site.base_url)
+        for name in runs:
+            logger.info("Measuring: %s", TITLES[name])
+            if name == "bare":
+                results[name] = run_bare(site, workdir)
+            elif name == "trafilatura":
+                results[name] = run_trafilatura(site, root, workdir)
+            else:
+                results[name] = run_full(site, workdir, pages)
+    return _report(info, site.kind, results)
+
+
+def _report(info: SiteInfo, server: str, results: dict[str, RunResult]) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "server": server,
+        "site": asdict(info),
+        "crawl_settings": UNTHROTTLED,
+        "runs": {name: result.to_dict() for name, result in results.items()},
+    }
+    if "bare" in results and "trafilatura" in results:
+        bound = two_core_bound(results["bare"].pages_per_second, results["trafilatura"].pages_per_second)
+        report["two_core_bound_pages_per_second"] = round(bound, 1)
+        if "full" in results:
+            report["full_to_bound"] = round(results["full"].pages_per_second / bound, 3)
+    return report
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "memory_gb": round(psutil.virtual_memory().total / 1e9, 1),
+        "python": platform.python_version(),
+        "scrapy": scrapy.__version__,
+        "trafilatura": trafilatura.__version__,
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        lines = Path("/proc/cpuinfo").read_text("utf-8").splitlines()
+    except OSError:
+        return platform.processor()
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "")
+
+
+def format_table(report: dict[str, Any]) -> str:
+    header = ("run", "pages", "seconds", "pages/s", "CPU s", "CPU ms/page", "peak RSS MB", "peak PSS MB", "server CPU s", "other CPU s")
+    rows = [header]
+    for name, run in report["runs"].items():
+        rows.append((
+            TITLES[name], str(run["pages"]), f"{run['seconds']:.1f}", f"{run['pages_per_second']:.1f}",
+            f"{run['cpu_seconds']:.1f}", f"{run['cpu_ms_per_page']:.1f}", f"{run['peak_rss_mb']:.0f}",
+            f"{run['peak_pss_mb']:.0f}", f"{run['server_cpu_seconds']:.1f}", f"{run['other_cpu_seconds']:.1f}",
+        ))
+    lines = _columns(rows)
+    site = report["site"]
+    lines.insert(0, f"site: {site['pages']} articles + {site['html_files'] - site['pages']} listing pages from "
+                    f"{site['source_pages']} {site['source']} pages ({site['megabytes']} MB), served by {report['server']}; "
+                    f"{report['machine']['cpus']} CPUs")
+    if "two_core_bound_pages_per_second" in report:
+        line = f"2-core bound 2/(1/bare + 1/trafilatura) = {report['two_core_bound_pages_per_second']:.1f} pages/s"
+        if "full_to_bound" in report:
+            line += f"; the full crawl reaches {report['full_to_bound']:.2f} of it"
+        lines.append(line)
+    lines.extend(_warnings(report))
+    return "\n".join(lines)
+
+
+def _columns(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
+
+
+def _warnings(report: dict[str, Any]) -> list[str]:
+    warnings = []
+    for name, run in report["runs"].items():
+        share = run["other_cpu_seconds"] / run["wall_seconds"] if run["wall_seconds"] else 0.0
+        if share > BUSY_MACHINE_SHARE:
+            warnings.append(
+                f"warning: other processes used {run['other_cpu_seconds']:.0f} CPU s during '{TITLES[name]}' "
+                f"({share:.0%} of a core): its figures are low"
+            )
+    return warnings
+
+
+def rss_series(sizes: Sequence[int], server_kind: str, workdir: Path) -> dict[str, Any]:
+    """The full crawl at each size: peak RSS should not grow with pages crawled."""
+    rows = []
+    for pages in sizes:
+        report = measure(pages, ["full"], server_kind, workdir)
+        rows.append({"site_pages": pages, **report["runs"]["full"]})
+    return {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "runs": rows}
+
+
+def format_rss_table(series: dict[str, Any]) -> str:
+    header = ("site pages", "pages fetched", "pages/s", "peak RSS MB", "peak PSS MB", "main process peak RSS MB")
+    rows = [header] + [
+        (str(r["site_pages"]), str(r["pages"]), f"{r['pages_per_second']:.1f}", f"{r['peak_rss_mb']:.0f}",
+         f"{r['peak_pss_mb']:.0f}", f"{r['peak_main_rss_mb']:.0f}")
+        for r in series["runs"]
+    ]
+    return "\n".join(_columns(rows))
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=5000, help="articles in the site (default 5000)")
+    parser.add_argument("--runs", default=",".join(RUN_NAMES), help="which runs, comma-separated: bare,trafilatura,full")
+    parser.add_argument("--server", choices=("auto", "nginx", "python"), default="auto")
+    parser.add_argument("--rss-series", metavar="N,N,...", help="only the full crawl, at each site size, for peak RSS")
+    parser.add_argument("--workdir", type=Path, default=WORKDIR, help="sites, stores and logs (default data/bench)")
+    args = parser.parse_args(argv)
+    args.runs = [name.strip() for name in args.runs.split(",") if name.strip()]
+    if unknown := set(args.runs) - set(RUN_NAMES):
+        parser.error(f"unknown runs: {', '.join(sorted(unknown))}")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="bench: %(message)s")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    args = parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(exist_ok=True)
+    try:
+        if args.rss_series:
+            series = rss_series([int(n) for n in args.rss_series.split(",")], args.server, args.workdir)
+            _write(RESULTS / "rss.json", series)
+            print(format_rss_table(series))
+        else:
+            report = measure(args.pages, args.runs, args.server, args.workdir)
+            _write(RESULTS / "latest.json", report)
+            print(format_table(report))
+    except BenchError as error:
+        logger.error("%s", error)
+        return 1
+    return 0
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", "utf-8")
+    logger.info("Wrote %s", path.relative_to(REPO))

@@ -1,0 +1,242 @@
+"""Crawl state: what a crawl knows about every URL it has seen, and what it decides from it.
+
+Scrapy-free. A crawl loads the state of its hosts from the store when it opens, asks
+`plan_page()` / `plan_file()` whether to request a URL (plainly, conditionally, or not at all),
+and writes back what it saw and fetched with `flush()`: one transaction per response, so the
+state of a page and the links found on it are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from newsclean.record import utc_now
+from newsclean.urls import hostname
+
+if TYPE_CHECKING:
+    from newsclean.store import Store
+
+# Pages whose links lead to new articles: every crawl asks them again (conditionally).
+REVISITED_VERDICTS = frozenset({"listing_page", "tag_page", "author_page", "search_page"})
+ARTICLE_VERDICT = "article"
+# Errors after which a URL is worth another try in the next crawl.
+FINAL_ERRORS = frozenset({"forbidden_by_robots", "ignored"})
+FINAL_STATUSES = frozenset(range(400, 500)) - {408, 429}
+
+
+class UrlKind(StrEnum):
+    PAGE = "page"
+    SITEMAP = "sitemap"
+    FEED = "feed"
+    ROBOTS = "robots"
+
+
+class Plan(StrEnum):
+    """What to do with a URL a crawl comes across."""
+
+    FETCH = "fetch"  # a plain GET: never fetched, or its last answer is unusable
+    REVALIDATE = "revalidate"  # a conditional GET (If-None-Match / If-Modified-Since)
+    SKIP = "skip"  # a stored article that no sitemap or feed says has changed
+
+
+@dataclass
+class UrlState:
+    """One URL's row in the crawl_state table. Dates are ISO 8601 strings in UTC."""
+
+    url: str
+    kind: str
+    hostname: str
+    first_seen: str
+    discovered_via: str | None = None
+    found_in: str | None = None
+    listed_date: str | None = None  # newest sitemap lastmod / feed date it was listed with
+    version_date: str | None = None  # the listed date of the version last fetched
+    checked_at: str | None = None  # last request that got an answer or an error
+    fetched_at: str | None = None  # last 200
+    status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    verdict: str | None = None  # "article", a rejection reason, or "dropped:<reason>"
+    error: str | None = None
+    final_url: str | None = None
+
+    def validators(self) -> dict[str, str]:
+        """Conditional-GET headers from the last answer's ETag and Last-Modified."""
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+    @property
+    def answered_ok(self) -> bool:
+        return self.status in (200, 304) and self.error is None
+
+    @property
+    def retry_pending(self) -> bool:
+        """Seen but never answered, or its last request failed for a reason that may pass."""
+        if self.checked_at is None:
+            return True
+        if self.error is None:
+            return False
+        return self.error not in FINAL_ERRORS and self.status not in FINAL_STATUSES
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def parse_date(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def later(first: str | None, second: str | None) -> str | None:
+    """The later of two ISO dates (either may be None)."""
+    if first is None or second is None:
+        return first or second
+    return first if datetime.fromisoformat(first) >= datetime.fromisoformat(second) else second
+
+
+class CrawlState:
+    """The state of one crawl's hosts, in memory, with the changes buffered until flush()."""
+
+    def __init__(self, store: Store | None, hostnames: Collection[str], incremental: bool = True) -> None:
+        self.store = store
+        self.incremental = incremental and store is not None
+        self.urls: dict[str, UrlState] = {}
+        self.stored: dict[str, str] = {}
+        self._dirty: dict[str, UrlState] = {}
+        self._answered: set[str] = set()
+        self._by_final: dict[str, str] = {}
+        if store is not None:
+            self.urls = {state.url: state for state in store.load_crawl_state(hostnames)}
+            self._by_final = {s.final_url: s.url for s in self.urls.values() if s.final_url}
+            self.stored = store.stored_urls(hostnames)
+
+    def get(self, url: str) -> UrlState | None:
+        return self.urls.get(url)
+
+    def plan_page(self, url: str, listed: datetime | None) -> Plan:
+        """Whether a page found now (with the date a sitemap or feed gave it, if any) is requested."""
+        state = self.urls.get(url)
+        if not self.incremental:
+            return Plan.FETCH
+        if self.is_stored(url):
+            return Plan.REVALIDATE if self._changed_since_fetch(url, state, listed) else Plan.SKIP
+        if state is None or state.checked_at is None or state.verdict == ARTICLE_VERDICT:
+            return Plan.FETCH
+        return Plan.REVALIDATE if state.answered_ok and state.validators() else Plan.FETCH
+
+    def plan_file(self, url: str) -> Plan:
+        """robots.txt, sitemaps and feeds: conditional when the last answer gave validators."""
+        state = self.urls.get(url)
+        if self.incremental and state is not None and state.answered_ok and state.validators():
+            return Plan.REVALIDATE
+        return Plan.FETCH
+
+    def headers(self, url: str, plan: Plan) -> dict[str, str]:
+        state = self.urls.get(url)
+        return state.validators() if plan is Plan.REVALIDATE and state is not None else {}
+
+    def is_stored(self, url: str) -> bool:
+        state = self.urls.get(url)
+        return url in self.stored or (state is not None and state.final_url in self.stored)
+
+    def _changed_since_fetch(self, url: str, state: UrlState | None, listed: datetime | None) -> bool:
+        if listed is None:
+            return False
+        baseline = (state.version_date or state.fetched_at) if state is not None else None
+        baseline = baseline or self.stored.get(url)
+        return baseline is None or listed > datetime.fromisoformat(baseline)
+
+    def seen(self, url: str, kind: UrlKind, via: str | None, found_in: str | None, listed: datetime | None) -> None:
+        """Remember a URL found on a page, in a sitemap or in a feed (new URLs and newer dates only)."""
+        listed_iso = listed.isoformat() if listed else None
+        state = self.urls.get(url)
+        if state is None:
+            state = UrlState(url, str(kind), hostname(url), utc_now(), via, found_in, listed_iso)
+        elif later(state.listed_date, listed_iso) != state.listed_date or _merged_kind(state.kind, kind) != state.kind:
+            state = replace(state, listed_date=later(state.listed_date, listed_iso), kind=_merged_kind(state.kind, kind))
+            if url in self._answered:
+                state.version_date = later(state.version_date, state.listed_date)
+        else:
+            return
+        self._put(state)
+
+    def answered(
+        self, url: str, kind: UrlKind, status: int, etag: str | None, last_modified: str | None,
+        body: bytes | None = None, verdict: str | None = None, final_url: str | None = None,
+    ) -> None:
+        """Record an HTTP answer: 200 with its body (and the page's verdict) or 304."""
+        now = utc_now()
+        state = self.urls.get(url) or UrlState(url, str(kind), hostname(url), now)
+        state = replace(state, kind=_merged_kind(state.kind, kind), checked_at=now, status=status, error=None,
+                        version_date=later(state.version_date, state.listed_date),
+                        etag=etag or state.etag, last_modified=last_modified or state.last_modified)
+        if status == 200:
+            state = replace(state, fetched_at=now, body_hash=body_hash(body or b""), verdict=verdict or state.verdict,
+                            final_url=final_url if final_url != url else None)
+        self._answered.add(url)
+        self._put(state)
+
+    def failed(self, url: str, kind: UrlKind, error: str, status: int | None = None) -> None:
+        state = self.urls.get(url) or UrlState(url, str(kind), hostname(url), utc_now())
+        self._put(replace(state, checked_at=utc_now(), status=status, error=error))
+
+    def dropped(self, url: str, reason: str) -> None:
+        """A page whose record a pipeline dropped: not an article to fetch again plainly."""
+        state = self.urls.get(self._by_final.get(url, url))
+        if state is not None:
+            self._put(replace(state, verdict=f"dropped:{reason}"))
+
+    def flush(self) -> None:
+        """Write the buffered changes in one transaction."""
+        if self.store is not None and self._dirty:
+            self.store.save_crawl_state(list(self._dirty.values()))
+        self._dirty.clear()
+
+    def revisits(self) -> Iterator[UrlState]:
+        """Listing pages and feeds known to answer: asked again (conditionally) at the start of a crawl."""
+        if not self.incremental:
+            return
+        for state in list(self.urls.values()):
+            if not state.answered_ok:
+                continue
+            if state.kind == UrlKind.FEED or (state.kind == UrlKind.PAGE and state.verdict in REVISITED_VERDICTS):
+                yield state
+
+    def pending(self) -> Iterator[UrlState]:
+        """Pages left over from earlier crawls: seen but never fetched, failed for a passing reason,
+        fetched as articles yet not stored (a crash), or stored but listed since with a newer date."""
+        if not self.incremental:
+            return
+        for state in list(self.urls.values()):
+            if state.kind != UrlKind.PAGE:
+                continue
+            if self.is_stored(state.url):
+                if self._changed_since_fetch(state.url, state, parse_date(state.listed_date)):
+                    yield state
+            elif state.retry_pending or state.verdict == ARTICLE_VERDICT:
+                yield state
+
+    def children(self, container: str) -> list[UrlState]:
+        """The sitemaps that robots.txt or a sitemap index listed when it was last read."""
+        return [s for s in self.urls.values() if s.found_in == container and s.kind == UrlKind.SITEMAP]
+
+    def _put(self, state: UrlState) -> None:
+        self.urls[state.url] = state
+        self._dirty[state.url] = state
+        if state.final_url:
+            self._by_final[state.final_url] = state.url
+
+
+def _merged_kind(known: str, found: UrlKind) -> str:
+    """A URL known as a sitemap or feed stays one when a page also links to it."""
+    return str(found) if known == UrlKind.PAGE else known

@@ -1,0 +1,105 @@
+"""Page metadata: trafilatura's metadata steps, minus the costly ones a news record does not need.
+
+trafilatura.extract_metadata() also scans the whole tree for category/tag links and a licence, and
+always runs htmldate. Here htmldate runs only when the page declares no publication date, and tags
+come from the page's declared metadata (meta tags, JSON-LD) only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from htmldate import find_date
+from lxml.html import HtmlElement
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Document
+
+logger = logging.getLogger(__name__)
+
+JSON_LD_XPATH = '//script[@type="application/ld+json"]'
+DATE_SEARCH = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
+
+
+@dataclass
+class StructuredData:
+    """The parts of JSON-LD the record uses beyond trafilatura's own reading of it."""
+
+    types: set[str] = field(default_factory=set)
+    published: str | None = None
+    modified: str | None = None
+
+
+def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Document:
+    """Title, author, canonical URL, site name, date, description, image and tags of a page."""
+    document = examine_meta(tree)
+    if document.author and " " not in document.author:
+        document.author = None
+    try:
+        document = extract_meta_json(tree, document)
+    except Exception as error:  # trafilatura's JSON-LD reader fails on odd but harmless input
+        logger.debug("JSON-LD metadata of %s unreadable: %s", url, error)
+    document.title = document.title or extract_title(tree)
+    document.author = document.author or extract_author(tree)
+    document.url = document.url or extract_url(tree, url)
+    document.sitename = (document.sitename or extract_sitename(tree) or "").lstrip("@") or None
+    document.date = structured.published or find_date(tree, url=document.url or url, **DATE_SEARCH)
+    document.clean_and_trim()
+    return document
+
+
+def structured_data(tree: HtmlElement) -> StructuredData:
+    data = StructuredData()
+    for script in tree.xpath(JSON_LD_XPATH):
+        for node in _json_ld_nodes(script.text_content()):
+            _merge_node(data, node)
+    return data
+
+
+def _json_ld_nodes(source: str) -> list[dict[str, Any]]:
+    try:
+        parsed = json.loads(source)
+    except ValueError:
+        return []
+    pending = parsed if isinstance(parsed, list) else [parsed]
+    nodes = []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            nodes.append(node)
+            graph = node.get("@graph")
+            pending.extend(graph if isinstance(graph, list) else [])
+        elif isinstance(node, list):
+            pending.extend(node)
+    return nodes
+
+
+def _merge_node(data: StructuredData, node: dict[str, Any]) -> None:
+    declared = node.get("@type")
+    types = {declared} if isinstance(declared, str) else set(declared) if isinstance(declared, list) else set()
+    folded = {str(t).lower() for t in types}
+    data.types |= folded
+    if folded & {"webpage", "website", "organization", "breadcrumblist", "person"} and not node.get("headline"):
+        return
+    data.published = data.published or iso_datetime(node.get("datePublished"))
+    data.modified = data.modified or iso_datetime(node.get("dateModified"))
+
+
+def iso_datetime(value: object) -> str | None:
+    """An ISO 8601 string normalized, or None when the value is not one."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return None
