@@ -31,6 +31,7 @@ class TreeUsage:
 
     wall_seconds: float = 0.0
     cpu_seconds: float = 0.0
+    main_cpu_seconds: float = 0.0
     peak_rss_mb: float = 0.0
     peak_pss_mb: float = 0.0
     peak_main_rss_mb: float = 0.0
@@ -65,6 +66,7 @@ class TreeSampler:
         usage = self.usage
         usage.wall_seconds = time.monotonic() - self._started
         usage.cpu_seconds = sum(self._cpu.values())
+        usage.main_cpu_seconds = self._cpu.get(self.root.pid, 0.0)
         usage.server_cpu_seconds = max(0.0, _cpu_of(self.server) - self._server_cpu_start)
         busy = _system_busy() - self._system_busy_start
         usage.other_cpu_seconds = max(0.0, busy - usage.cpu_seconds - usage.server_cpu_seconds)

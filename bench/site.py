@@ -28,21 +28,24 @@ from urllib.parse import urljoin
 
 logger = logging.getLogger(__name__)
 
-BUILD_VERSION = 1
+BUILD_VERSION = 3
 DATASETS = ("article-extraction-benchmark", "wcxb-dev")
 DEMO_ORIGIN = "https://demo.invalid"
 ARTICLES_PER_SECTION = 50
 ARTICLE_LINKS = 10
 STAMP = "site.json"
 
-A_TAG_RE = re.compile(rb"<a\s[^>]*>", re.IGNORECASE)
-LINK_TAG_RE = re.compile(rb"<link\s[^>]*>", re.IGNORECASE)
-META_TAG_RE = re.compile(rb"<meta\s[^>]*>", re.IGNORECASE)
-BASE_TAG_RE = re.compile(rb"<base\s[^>]*>", re.IGNORECASE)
-HREF_RE = re.compile(rb"""(\shref\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
-CONTENT_RE = re.compile(rb"""(\scontent\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
+# Quoted values may hold ">" but not "<", so an unbalanced quote cannot swallow the next tag.
+_ATTRIBUTES = rb"""(?:[^>"']|"[^"<]*"|'[^'<]*'|["'])*>"""
+A_TAG_RE = re.compile(rb"<a\s" + _ATTRIBUTES, re.IGNORECASE)
+LINK_TAG_RE = re.compile(rb"<link\s" + _ATTRIBUTES, re.IGNORECASE)
+META_TAG_RE = re.compile(rb"<meta\s" + _ATTRIBUTES, re.IGNORECASE)
+BASE_TAG_RE = re.compile(rb"<base\s" + _ATTRIBUTES, re.IGNORECASE)
+HREF_RE = re.compile(rb"""([\s"']href\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
+CONTENT_RE = re.compile(rb"""([\s"']content\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
 TITLE_RE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 BODY_END_RE = re.compile(rb"</body\s*>", re.IGNORECASE)
+NOT_MARKUP_RE = re.compile(rb"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 KEPT_PREFIXES = (b"#", b"javascript:", b"mailto:", b"tel:", b"data:")
 
 
@@ -185,11 +188,33 @@ def rewrite_page(html: bytes, origin: str, links: Sequence[str]) -> bytes:
     html = BASE_TAG_RE.sub(b"", html)
     html = LINK_TAG_RE.sub(lambda m: _absolutize(m.group(), HREF_RE, origin), html)
     html = META_TAG_RE.sub(lambda m: _absolutize_og_url(m.group(), origin), html)
-    anchors = sum(1 for m in A_TAG_RE.finditer(html) if _followable(m.group()))
+    anchors = sum(1 for part in _markup(html) for m in A_TAG_RE.finditer(part) if _followable(m.group()))
     positions = _spread(anchors, len(links))
     rewriter = _AnchorRewriter(origin, dict(zip(positions, links)))
-    html = A_TAG_RE.sub(rewriter, html)
+    html = _sub_markup(html, lambda part: A_TAG_RE.sub(rewriter, part))
     return _append_links(html, links[len(positions) :])
+
+
+def _markup(html: bytes) -> list[bytes]:
+    """The stretches of `html` outside scripts, styles and comments."""
+    return [html[start:end] for start, end in _markup_spans(html)]
+
+
+def _markup_spans(html: bytes) -> list[tuple[int, int]]:
+    spans, position = [], 0
+    for match in NOT_MARKUP_RE.finditer(html):
+        spans.append((position, match.start()))
+        position = match.end()
+    return [*spans, (position, len(html))]
+
+
+def _sub_markup(html: bytes, replace: Callable[[bytes], bytes]) -> bytes:
+    """`html` with `replace` applied to each stretch outside scripts, styles and comments."""
+    parts, previous_end = [], 0
+    for start, end in _markup_spans(html):
+        parts += [html[previous_end:start], replace(html[start:end])]
+        previous_end = end
+    return b"".join(parts)
 
 
 class _AnchorRewriter:

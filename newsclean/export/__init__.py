@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from newsclean.export.dedup import ExactDuplicates, NearDuplicates, NearDuplicateVerdicts
+from newsclean.export.dedup import ExactDuplicates
 from newsclean.export.dolma import to_dolma
 from newsclean.export.filters import RecordFilter
 from newsclean.record import ArticleRecord
+
+if TYPE_CHECKING:
+    from newsclean.export.neardup import NearDuplicateVerdicts
 
 __all__ = ["ExportPlan", "ExportSummary", "RecordFilter", "select_records", "to_dolma"]
 
@@ -44,7 +48,7 @@ class ExportSummary:
 def select_records(read: RecordPass, plan: ExportPlan, summary: ExportSummary) -> Iterator[ArticleRecord]:
     """The records to export, in store order, counting every drop by reason in `summary`.
 
-    With near-duplicate removal the store is read twice (see newsclean.export.dedup); otherwise once.
+    With near-duplicate removal the store is read twice (see newsclean.export.neardup); otherwise once.
     """
     verdicts = _scan(read, plan, summary) if plan.near_dedup_threshold is not None else None
     exact = ExactDuplicates() if plan.exact_dedup else None
@@ -60,6 +64,9 @@ def select_records(read: RecordPass, plan: ExportPlan, summary: ExportSummary) -
 
 
 def _scan(read: RecordPass, plan: ExportPlan, summary: ExportSummary) -> NearDuplicateVerdicts:
+    """The first pass of near-duplicate removal (datasketch and scipy are loaded only for it)."""
+    from newsclean.export.neardup import NearDuplicates
+
     assert plan.near_dedup_threshold is not None
     near = NearDuplicates(plan.near_dedup_threshold)
     for record in read("scan"):

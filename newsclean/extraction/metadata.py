@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,10 @@ from trafilatura.settings import Document
 logger = logging.getLogger(__name__)
 
 JSON_LD_XPATH = '//script[@type="application/ld+json"]'
+HEADLINE_MAX_WORDS = 40
+HEADLINE_MIN_OVERLAP = 0.5
+TITLE_SEPARATOR_RE = re.compile(r"\s+[|–—·»-]\s+|\s*\|\s*")
+WORD_RE = re.compile(r"\w+")
 DATE_SEARCH = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
 
 
@@ -55,7 +60,43 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
     document.sitename = (document.sitename or extract_sitename(tree) or "").lstrip("@") or None
     document.date = structured.published or find_date(tree, url=document.url or url, **DATE_SEARCH)
     document.clean_and_trim()
+    document.title = headline(tree, document.title or "", document.sitename)
     return document
+
+
+def headline(tree: HtmlElement, title: str, site_name: str | None) -> str:
+    """The visible <h1> that the declared title refers to, else the title without its site-name part."""
+    title_words = _word_set(title)
+    best, best_overlap = "", 0.0
+    for heading in tree.iter("h1"):
+        text = " ".join(heading.text_content().split())
+        words = _word_set(text)
+        if not 2 <= len(words) <= HEADLINE_MAX_WORDS or (site_name and text.casefold() == site_name.casefold()):
+            continue
+        overlap = len(words & title_words) / min(len(words), len(title_words) or 1)
+        if overlap > best_overlap:
+            best, best_overlap = text, overlap
+    if best_overlap >= HEADLINE_MIN_OVERLAP:
+        return best
+    return strip_site_name(title, site_name)
+
+
+def strip_site_name(title: str, site_name: str | None) -> str:
+    """ "Story headline | Site" → "Story headline", when one end of the title names the site."""
+    separators = list(TITLE_SEPARATOR_RE.finditer(title))
+    site = _word_set(site_name or "")
+    if not separators or not site:
+        return title
+    first, last = separators[0], separators[-1]
+    if _word_set(title[last.end() :]) <= site:
+        return title[: last.start()].strip()
+    if _word_set(title[: first.start()]) <= site:
+        return title[first.end() :].strip()
+    return title
+
+
+def _word_set(text: str) -> set[str]:
+    return set(WORD_RE.findall(text.casefold()))
 
 
 def structured_data(tree: HtmlElement) -> StructuredData:

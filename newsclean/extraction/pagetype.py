@@ -58,6 +58,8 @@ NON_ARTICLE_PATHS: tuple[tuple[RejectionReason, re.Pattern[str]], ...] = tuple(
         (RejectionReason.LOGIN_PAGE, r"/(?:login|log-in|signin|sign-in|register|signup|sign-up|account|my-account)(?:/|\.html?|$)"),
     )
 )
+# A page that declares no article type and no date is still stored when its body is long prose.
+UNDECLARED_ARTICLE_MIN_WORDS = 250
 SEARCH_QUERY_RE = re.compile(r"(?:^|&)(?:s|q|query|search)=", re.IGNORECASE)
 
 
@@ -105,6 +107,6 @@ def reason_from_body(signals: PageSignals, words: int, teaser_share: float, min_
         return RejectionReason.LISTING_PAGE
     if words < min_words:
         return RejectionReason.TOO_SHORT
-    if not signals.declares_article and not signals.has_date:
+    if not signals.declares_article and not signals.has_date and words < UNDECLARED_ARTICLE_MIN_WORDS:
         return RejectionReason.NO_ARTICLE_SIGNALS
     return None

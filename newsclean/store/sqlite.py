@@ -13,6 +13,7 @@ from newsclean.crawlstate import UrlState
 from newsclean.record import ArticleRecord, utc_now
 from newsclean.store import UNFINISHED, StoreError, UpsertOutcome
 from newsclean.store.schema import SCHEMA_VERSION, VERSION_TABLE, migration_statements
+from newsclean.urls import hostname
 
 STATE_COLUMNS = tuple(field.name for field in fields(UrlState))
 RUN_COLUMNS = ("id", "spider", "source", "started_at", "finished_at", "finish_reason", "stats", "report")
@@ -87,7 +88,7 @@ class SQLiteStore:
     def _write(self, record: ArticleRecord, payload: str, version: int) -> None:
         columns = ("url", "id", "canonical_url", "hostname", "published", "language", "content_hash", "fetched_at",
                    "version", "record")
-        values = (record.url, record.id, record.canonical_url, record.hostname, record.published, record.language,
+        values = (record.url, record.id, record.canonical_url, hostname(record.url), record.published, record.language,
                   record.content_hash, record.fetched_at, version, payload)
         self._db.execute(_upsert_sql("articles", columns, "url"), values)
 
@@ -119,6 +120,7 @@ class SQLiteStore:
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def stored_urls(self, hostnames: Collection[str]) -> dict[str, str]:
+        """The articles column hostname is the host of the URL fetched, whatever the page calls itself."""
         rows = self._select_by_hostname("SELECT url, fetched_at FROM articles", hostnames)
         return {str(url): str(fetched_at) for url, fetched_at in rows}
 
@@ -143,23 +145,29 @@ class SQLiteStore:
 
     def start_run(self, spider: str, source: str | None, started_at: str) -> int:
         """Insert an unfinished run (a crawl that is killed stays so) and return its id."""
-        with self._transaction():
-            cursor = self._db.execute(
-                "INSERT INTO crawl_runs (spider, source, started_at, finished_at, finish_reason, stats)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (spider, source, started_at, "", UNFINISHED, "{}"),
-            )
+        try:
+            with self._transaction():
+                cursor = self._db.execute(
+                    "INSERT INTO crawl_runs (spider, source, started_at, finished_at, finish_reason, stats)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (spider, source, started_at, "", UNFINISHED, "{}"),
+                )
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot record a run in {self.path}: {error}") from error
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
     def finish_run(
         self, run_id: int, finished_at: str, reason: str, stats: dict[str, Any], report: dict[str, Any]
     ) -> None:
-        with self._transaction():
-            self._db.execute(
-                "UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, stats = ?, report = ? WHERE id = ?",
-                (finished_at, reason, _json(stats), _json(report), run_id),
-            )
+        try:
+            with self._transaction():
+                self._db.execute(
+                    "UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, stats = ?, report = ? WHERE id = ?",
+                    (finished_at, reason, _json(stats), _json(report), run_id),
+                )
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot record a run in {self.path}: {error}") from error
 
     def record_run(
         self, spider: str, started_at: str, finished_at: str, reason: str, stats: dict[str, Any],
