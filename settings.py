@@ -31,14 +31,22 @@ REDIRECT_MAX_TIMES = 5
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
+# Safe by default (README "Hostile sites and safety"): http and https only; loopback, private, link-local and
+# cloud-metadata addresses only for the start hosts and NEWSCLEAN_ALLOWED_PRIVATE_HOSTS, checked when connecting.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+TWISTED_DNS_RESOLVER = "middlewares.network.GuardedResolver"
+DOWNLOADER_MIDDLEWARES = {"middlewares.network.NetworkGuard": 560}
+SPIDER_MIDDLEWARES = {"middlewares.traps.TrapGuard": 550}
+
 ITEM_PIPELINES = {
     "pipelines.validate.ValidationPipeline": 100,
     "pipelines.dedup.DuplicatesPipeline": 200,
     "pipelines.store.StorePipeline": 300,
 }
 EXTENSIONS = {
+    "extensions.warc.WarcWriter": 490,  # closes its files before CrawlReport records the run's stats
     "extensions.crawl_report.CrawlReport": 500,
-    "extensions.warc.WarcWriter": 510,
+    "extensions.deadletter.DeadLetter": 520,
 }
 
 STORE_URL = "sqlite:///data/articles.db"
@@ -52,6 +60,11 @@ NEWSCLEAN_SCHEDULE_DIR = "data/schedule"
 NEWSCLEAN_SCHEDULE_MAX_CRAWLS = 4
 WARC_DIR = ""
 NEWSCLEAN_WARC_MAX_SIZE = 1_000_000_000
+NEWSCLEAN_ALLOWED_PRIVATE_HOSTS: list[str] = []
+NEWSCLEAN_NON_ARTICLE_DEPTH = 10
+NEWSCLEAN_QUERY_VARIANTS = 100
+NEWSCLEAN_HOST_PAGE_BUDGET = 100_000
+NEWSCLEAN_DEADLETTER_FILE = "data/deadletter.jsonl"
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -46,9 +46,9 @@ class Command(ScrapyCommand):
         _stop_on_signals(scheduler)
         if opts.once:
             scheduler.run_once()
+            self.exitcode = 1 if scheduler.failed else 0
         else:
             scheduler.run_forever()
-        self.exitcode = 1 if scheduler.failed else 0
 
     def _scheduler(self, settings: BaseSettings, forwarded: list[str]) -> Scheduler:
         sources = read_sources(settings)

@@ -1,4 +1,5 @@
-"""What every newsclean spider shares: the analysis pool and the counting of page verdicts."""
+"""What every newsclean spider shares: the analysis pool, the screening of bad responses and the counting of
+page verdicts and failed fetches."""
 
 from __future__ import annotations
 
@@ -7,8 +8,20 @@ from typing import TYPE_CHECKING, Any, Self
 
 import scrapy
 from scrapy import signals
-from scrapy.http import Response, TextResponse
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+    StopDownload,
+)
+from scrapy.spidermiddlewares.httperror import HttpError
 
+from middlewares.network import BlockedRequest
+from newsclean.encoding import decode_html, looks_binary
 from newsclean.extraction import ExtractionConfig, Rejection, RejectionReason
 from newsclean.page import PageAnalysis
 from newsclean.record import DiscoveredVia
@@ -16,11 +29,28 @@ from newsclean.workers import AnalysisPool, default_worker_count
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.http import Headers, Request, Response
+    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 VIA_META_KEY = "newsclean_discovered_via"
+VERDICT_META_KEY = "newsclean_verdict"
+ARTICLE_VERDICT = "article"
+FAILED_PREFIX = "newsclean/fetch/failed/"
+# IgnoreRequest carries its reason only in its message; these are the messages of Scrapy 2.19's middlewares.
+IGNORED_REASONS = (
+    ("robots.txt", "robots_txt"),
+    ("offsite", "offsite"),
+    ("max redirections", "redirect_loop"),
+    ("DOWNLOAD_MAXSIZE", "too_large"),
+)
+
+
+def is_page_request(request: Request) -> bool:
+    """Pages are the requests whose response is analysed (robots.txt, sitemaps and feeds are not)."""
+    return VIA_META_KEY in request.meta
 
 
 class AnalysingSpider(scrapy.Spider):
@@ -39,6 +69,7 @@ class AnalysingSpider(scrapy.Spider):
         )
         crawler.signals.connect(spider.open_pool, signal=signals.spider_opened)
         crawler.signals.connect(spider.close_pool, signal=signals.spider_closed)
+        crawler.signals.connect(spider.stop_non_html, signal=signals.headers_received)
         return spider
 
     def open_pool(self) -> None:
@@ -46,28 +77,85 @@ class AnalysingSpider(scrapy.Spider):
 
     def close_pool(self) -> None:
         self.pool.close()
+        if self.pool.replaced:
+            self._inc("newsclean/extraction/workers_replaced", self.pool.replaced)
+
+    def stop_non_html(self, headers: Headers, request: Request) -> None:
+        """Stop downloading a page once its headers say it is not HTML (a video, a PDF): it is rejected anyway."""
+        content_type = headers.get(b"Content-Type")
+        if is_page_request(request) and content_type and not _is_html_type(content_type):
+            self._inc("newsclean/fetch/stopped_not_html")
+            raise StopDownload(fail=False)
 
     async def analyse(self, response: Response) -> PageAnalysis:
-        """Analyse a response, or reject it without a worker when it is not HTML."""
-        if isinstance(response, TextResponse) and _is_html(response):
-            via: DiscoveredVia = response.meta.get(VIA_META_KEY, "link")
-            analysis = await self.pool.analyse(response.text, response.url, None, via)
+        """Analyse a response, or reject it without a worker when it is not an HTML document."""
+        screened = screen(response)
+        if isinstance(screened, Rejection):
+            analysis = PageAnalysis(screened)
         else:
-            analysis = PageAnalysis(Rejection(response.url, RejectionReason.NOT_HTML))
+            via: DiscoveredVia = response.meta.get(VIA_META_KEY, "link")
+            analysis = await self.pool.analyse(screened, response.url, None, via)
+        outcome = analysis.outcome
+        response.meta[VERDICT_META_KEY] = outcome.reason.value if isinstance(outcome, Rejection) else ARTICLE_VERDICT
         self.count_verdict(analysis)
         return analysis
 
     def count_verdict(self, analysis: PageAnalysis) -> None:
-        stats = self.crawler.stats
-        assert stats is not None
-        stats.inc_value("newsclean/pages/analysed")
+        self._inc("newsclean/pages/analysed")
         if isinstance(analysis.outcome, Rejection):
-            stats.inc_value(f"newsclean/pages/rejected/{analysis.outcome.reason}")
+            self._inc(f"newsclean/pages/rejected/{analysis.outcome.reason}")
             logger.debug("Not an article (%s): %s", analysis.outcome.reason, analysis.outcome.url)
         else:
-            stats.inc_value("newsclean/pages/article")
+            self._inc("newsclean/pages/article")
+
+    def request_failed(self, failure: Failure) -> None:
+        """Errback of page requests: count the failed fetch by its reason (`newsclean/fetch/failed/<reason>`)."""
+        reason = failure_reason(failure.value)
+        self._inc(f"{FAILED_PREFIX}{reason}")
+        request = failure.request  # type: ignore[attr-defined]
+        logger.info("Not fetched (%s): %s: %s", reason, request.url, failure.getErrorMessage())
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key, count)
 
 
-def _is_html(response: TextResponse) -> bool:
-    content_type = (response.headers.get(b"Content-Type") or b"text/html").lower()
-    return any(kind in content_type for kind in HTML_TYPES)
+def screen(response: Response) -> str | Rejection:
+    """The page's text, or the reason it is not an HTML document: another type, an empty or a binary body."""
+    content_type = response.headers.get(b"Content-Type")
+    if content_type and not _is_html_type(content_type):
+        return Rejection(response.url, RejectionReason.NOT_HTML)
+    if not response.body.strip():
+        return Rejection(response.url, RejectionReason.EMPTY_DOCUMENT)
+    if looks_binary(response.body):
+        return Rejection(response.url, RejectionReason.NOT_HTML, "binary body")
+    return decode_html(response.body, content_type.decode("latin-1") if content_type else None)
+
+
+def _is_html_type(content_type: bytes) -> bool:
+    return any(kind in content_type.lower() for kind in HTML_TYPES)
+
+
+def failure_reason(error: BaseException) -> str:
+    """A short reason for a failed fetch, the last part of its stats key."""
+    if isinstance(error, HttpError):
+        return f"http_{error.response.status}"
+    if isinstance(error, BlockedRequest):
+        return "blocked"
+    if isinstance(error, IgnoreRequest):
+        return _ignored_reason(str(error))
+    if isinstance(error, DownloadTimeoutError):
+        return "timeout"
+    if isinstance(error, DownloadCancelledError):
+        return "too_large" if "max size" in str(error) else "cancelled"
+    if isinstance(error, CannotResolveHostError):
+        return "dns"
+    if isinstance(error, DownloadConnectionRefusedError):
+        return "connection_refused"
+    if isinstance(error, (DownloadFailedError, ResponseDataLossError, OSError)):
+        return "connection_error"
+    return type(error).__name__.lower()
+
+
+def _ignored_reason(message: str) -> str:
+    return next((reason for marker, reason in IGNORED_REASONS if marker in message), "ignored")

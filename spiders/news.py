@@ -130,7 +130,7 @@ class NewsSpider(AnalysingSpider):
             yield from self._not_modified(response)
             return
         if response.status == 200:
-            sitemaps = list(sitemap_urls_from_robots(response.text, base_url=response.url))
+            sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url))
             self._answered(response, UrlKind.ROBOTS)
         else:
             sitemaps = []

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from scrapy.exceptions import UsageError
 
+from commands.eval import read_floor
 from newsclean.evaluation import (
     Dataset,
     DatasetError,
@@ -144,7 +146,7 @@ def article_html(title: str, extra: str = "") -> str:
 def write_dataset(folder: Path) -> Path:
     pages = {
         "a1": ("article", "Harbour plan approved", article_html("Harbour plan approved")),
-        "a2": ("article", "Harbour plan costs", article_html("Harbour plan costs", "<p>Subscribe now to read more.</p>")),
+        "a2": ("article", "Harbour costs", article_html("Harbour costs", "<p>Subscribe now to read more.</p>")),
         "l1": ("listing", "News", "<html><body><ul><li><a href='/a'>One</a></li></ul></body></html>"),
     }
     (folder / "html").mkdir(parents=True)
@@ -193,20 +195,19 @@ def test_eval_prints_both_systems_and_passes_a_low_floor(dataset: Path, tmp_path
 
 def test_eval_exits_1_below_the_floor(dataset: Path, tmp_path: Path) -> None:
     floor = write_floor(tmp_path / "floor.json", {"tiny-set": {"f1": 1.01}, "other": {"f1": 0.1}})
-    run = run_scrapy("eval", str(dataset), "--page-type", "article", "--floor", str(floor))
+    run = run_scrapy("eval", str(dataset), "--page-type", "article", "--limit", "1", "--floor", str(floor))
     assert run.returncode == 1
     assert "is BELOW the floor 1.0100" in run.stderr
 
 
-def test_eval_without_a_floor_entry_does_not_check(dataset: Path, tmp_path: Path) -> None:
-    floor = write_floor(tmp_path / "floor.json", {"other": {"f1": 1.01}})
-    run = run_scrapy("eval", str(dataset), "--limit", "1", "--floor", str(floor))
-    assert run.returncode == 0, run.stderr
-    assert "tiny-set: 1 pages" in run.stdout
-    assert "sets no floor for tiny-set" in run.stderr
+def test_floor_file_without_an_entry_sets_no_check(tmp_path: Path) -> None:
+    floor = write_floor(tmp_path / "floor.json", {"other": {"f1": 1.01}, "wcxb": {"f1": 0.9, "page_type": "article"}})
+    assert read_floor(floor, "tiny-set", None) is None
+    assert read_floor(floor, "wcxb", "article") == 0.9
+    with pytest.raises(UsageError, match="page-type article"):
+        read_floor(floor, "wcxb", None)
 
 
-def test_eval_rejects_a_folder_without_ground_truth(tmp_path: Path) -> None:
-    run = run_scrapy("eval", str(tmp_path))
-    assert run.returncode == 2
-    assert "ground-truth.json" in run.stderr
+def test_a_folder_without_ground_truth_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="ground-truth.json"):
+        Dataset.open(tmp_path)

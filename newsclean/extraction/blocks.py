@@ -37,6 +37,11 @@ class PageContext:
     link_texts: frozenset[str]
     boilerplate: frozenset[str] = frozenset()
 
+    @cached_property
+    def long_link_texts(self) -> tuple[str, ...]:
+        """Link texts of several words, specific enough to be looked for inside a block."""
+        return tuple(text for text in self.link_texts if text.count(" ") >= rules.LONG_LINK_MIN_WORDS - 1)
+
 
 def fold(text: str) -> str:
     """Comparison key: case-folded, accents kept, punctuation and spacing removed."""
@@ -102,6 +107,28 @@ def drop_inline_related_links(blocks: list[Block], page: PageContext) -> list[Bl
         b for b in blocks
         if not (b.words <= rules.RELATED_INLINE_MAX_WORDS and rules.RELATED_INLINE_RE.match(b.text))
     ]
+
+
+def drop_link_blocks(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Short blocks that are links to other pages, bare or behind a label ("DON'T MISS ...")."""
+    return [b for b in blocks if not (b.words <= rules.LINK_BLOCK_MAX_WORDS and _is_link_block(b, page))]
+
+
+def _is_link_block(block: Block, page: PageContext) -> bool:
+    if _is_link_only(block, page):
+        return True
+    label = rules.PROMO_LABEL_RE.match(block.text)
+    return bool(label) and _is_link_only(Block(block.kind, block.text[label.end() :]), page)
+
+
+def drop_about_sections(blocks: list[Block], page: PageContext) -> list[Block]:
+    """A press release's closing "About <organisation>" heading and the blocks after it."""
+    tail_start = len(blocks) // 2
+    for index in range(tail_start, len(blocks)):
+        block = blocks[index]
+        if block.words <= rules.ABOUT_HEADING_MAX_WORDS and rules.ABOUT_HEADING_RE.match(block.text):
+            return blocks[:index]
+    return blocks
 
 
 def drop_credits(blocks: list[Block], page: PageContext) -> list[Block]:
@@ -206,7 +233,12 @@ def _is_teaser(block: Block, page: PageContext) -> bool:
 
 
 def _is_link_only(block: Block, page: PageContext) -> bool:
-    return fold(block.text) in page.link_texts
+    """The whole block is the text of a link, or links made of several words cover nearly all of it."""
+    folded = fold(block.text)
+    if folded in page.link_texts:
+        return True
+    linked = sum(len(text.split()) for text in page.long_link_texts if text in folded)
+    return linked >= rules.LINK_ONLY_SHARE * len(folded.split())
 
 
 BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
@@ -217,6 +249,8 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_teaser_pairs,
     drop_excerpt_runs,
     drop_inline_related_links,
+    drop_link_blocks,
+    drop_about_sections,
     drop_credits,
     drop_reader_prompts,
     drop_page_furniture,

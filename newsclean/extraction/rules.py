@@ -84,6 +84,18 @@ RELATED_HEADING_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\b[\s:.…!]*$",
 # "À lire aussi : <headline>", "Read more: <headline>": a link to another article inside the body.
 RELATED_INLINE_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\s*[:：–—-]\s*\S", re.IGNORECASE)
 RELATED_INLINE_MAX_WORDS = 30
+# Labels that introduce a link to another article inline ("DON'T MISS: ...", "WATCH: ...").
+PROMO_LABELS = ("don't miss", "don’t miss", "dont miss", "see more", "see also", "watch", "read", "more", "listen",
+                "insight", "video", "opinion", "related", "recommended", "trending", "must read", "top stories")
+PROMO_LABEL_RE = re.compile(rf"^(?:{_alt(PROMO_LABELS)})\b\s*[:：–—-]?\s*", re.IGNORECASE)
+LINK_BLOCK_MAX_WORDS = 30
+
+# "About <organisation>" closing sections of press releases.
+ABOUT_HEADING_RE = re.compile(
+    r"^(?:about|über|à propos d[e'’]|acerca de|sobre|informazioni su|over)\s+\S.{0,60}$", re.IGNORECASE
+)
+ABOUT_HEADING_MAX_WORDS = 6
+
 
 # Labels that stand alone as metadata or widget captions ("Date:", "Share post:").
 LABEL_WORDS = (
@@ -103,7 +115,12 @@ PROMPT_PHRASES = (
     "subscribe to our", "get our newsletter", "sign up for", "newsletter", "follow us on",
     "follow us", "download our app", "download the app", "get the app", "join our whatsapp",
     "join our telegram", "click here to subscribe", "unsubscribe at any time", "in your inbox",
-    "have a correction", "send us a tip", "got a news tip", "news tip", "support our journalism", "become a subscriber",
+    "have a correction", "send us a tip", "got a news tip", "news tip", "thanks for signing up",
+    "keep an eye on your inbox", "error processing your subscription", "like this story", "share it with a friend",
+    "share this article", "share this story", "may be reached at", "can be reached at", "follow him on",
+    "follow her on", "follow them on", "order reprints", "for your personal, non-commercial use",
+    "for your personal non-commercial use", "print article", "we'd like to hear what you think",
+    "we’d like to hear what you think", "click here to get", "click here for more", "click here to", "support our journalism", "become a subscriber",
     "newsletter abonnieren", "jetzt abonnieren", "folgen sie uns", "laden sie unsere app",
     "abonnez-vous", "inscrivez-vous", "suivez-nous", "téléchargez notre application",
     "suscríbete", "suscribete", "síguenos", "descarga nuestra app", "iscriviti", "seguici",
@@ -178,5 +195,8 @@ AUTHORS_MAX = 3
 # A lone identifier-like token left by ad placeholders and widgets ("spot_img").
 PLACEHOLDER_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
+# Share of a block's words inside links above which the block is a link, not prose.
+LINK_ONLY_SHARE = 0.9
+LONG_LINK_MIN_WORDS = 3
 ELLIPSIS_END_RE = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 TEASER_MAX_WORDS = 60

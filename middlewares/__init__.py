@@ -1,0 +1,1 @@
+"""newsclean's downloader and spider middlewares: network safety, crawler traps, failure accounting."""
