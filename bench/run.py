@@ -137,7 +137,7 @@ def _crawl_stats(command: list[str], log: Path, site: SiteProcess, read_stats: A
     status, usage = run_measured(command, cwd=REPO, log_path=log, server_pid=site.pid)
     try:
         stats: dict[str, Any] = read_stats()
-    except (OSError, ValueError, TypeError) as error:
+    except (OSError, ValueError, TypeError, sqlite3.Error) as error:
         raise BenchError(f"no crawl stats ({error}); status {status}; see {log}") from error
     if status != 0 or not stats.get(OK_STATUS):
         raise BenchError(f"the crawl failed (status {status}, {stats.get(OK_STATUS, 0)} pages); see {log}")

@@ -102,7 +102,9 @@ def _compressor(raw: BinaryIO, name: str) -> BinaryIO:
 
 
 def _exporter(stream: BinaryIO, fields: list[str] | None) -> JsonLinesItemExporter:
-    exporter = JsonLinesItemExporter(stream, encoding="utf-8", ensure_ascii=False, fields_to_export=fields)
+    # Scrapy annotates the file as BytesIO; any binary stream works.
+    exporter = JsonLinesItemExporter(stream, encoding="utf-8", ensure_ascii=False,  # type: ignore[arg-type]
+                                     fields_to_export=fields)
     exporter.start_exporting()
     return exporter
 

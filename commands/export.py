@@ -134,7 +134,9 @@ def _reader(store: Store) -> Callable[[str], Iterable[ArticleRecord]]:
     def read(label: str) -> Iterable[ArticleRecord]:
         if not sys.stderr.isatty():
             return store.iter_records()
-        return tqdm(store.iter_records(), total=store.count(), desc=label, unit=" records", file=sys.stderr)
+        progress: Iterable[ArticleRecord] = tqdm(store.iter_records(), total=store.count(), desc=label,
+                                                 unit=" records", file=sys.stderr)
+        return progress
     return read
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
-from typing import ContextManager
+from typing import ContextManager, TypeGuard
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import DropItem, UsageError
@@ -122,7 +122,7 @@ def _optional_output(target: str | None) -> ContextManager[JsonLinesItemExporter
     return jsonl_output(target) if target else nullcontext()
 
 
-def _readable(item: SavedPage | InputError, counts: Counter[str]) -> bool:
+def _readable(item: SavedPage | InputError, counts: Counter[str]) -> TypeGuard[SavedPage]:
     if isinstance(item, InputError):
         counts["unreadable"] += 1
         print(f"newsclean: {item.source}: {item.message}", file=sys.stderr)

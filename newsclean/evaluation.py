@@ -354,16 +354,16 @@ def evaluate(dataset: Dataset, page_type: str | None = None, limit: int | None =
     CPU time is `time.process_time()` around each extraction call. Each system first runs once,
     untimed, on the first page so that one-off costs (lazy imports, compiled patterns) are not counted.
     """
-    ids = dataset.select(page_type, limit)
+    ids, with_metadata = dataset.select(page_type, limit), dataset.has_metadata
     results = {system.name: SystemResult(system.name) for system in SYSTEMS}
     for index, page_id in enumerate(ids):
         page = dataset.page(page_id)
         if index == 0:
             _warm_up(page)
         for system in SYSTEMS:
-            results[system.name].pages.append(_judge(system, page, dataset.has_metadata))
+            results[system.name].pages.append(_judge(system, page, with_metadata))
         logger.debug("evaluated %s (%d/%d)", page_id, index + 1, len(ids))
-    return Evaluation(dataset.name, page_type, dataset.has_metadata, results)
+    return Evaluation(dataset.name, page_type, with_metadata, results)
 
 
 def _warm_up(page: Page) -> None:

@@ -40,12 +40,11 @@ class SavedPage:
 
 def with_provenance(record: ArticleRecord, page: SavedPage) -> ArticleRecord:
     """The record with the fetch time and route an archived page carried (a WARC record does), if any."""
-    changes: dict[str, str] = {}
     if page.fetched_at:
-        changes["fetched_at"] = page.fetched_at
+        record = replace(record, fetched_at=page.fetched_at)
     if page.discovered_via:
-        changes["discovered_via"] = page.discovered_via
-    return replace(record, **changes) if changes else record
+        record = replace(record, discovered_via=page.discovered_via)
+    return record
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 PRELOADED_MODULES = ["newsclean.page"]
 STOP_GRACE_SECONDS = 2.0
+START_TIMEOUT_SECONDS = 120.0
+READY = "ready"
 
 
 def default_worker_count() -> int:
@@ -55,6 +57,7 @@ def bounded_map(
 def serve(connection: Connection) -> None:
     """A worker's main loop: analyse each page received until the pool closes the connection."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    connection.send(READY)
     while True:
         try:
             html, url, site, config, via = connection.recv()
@@ -72,10 +75,15 @@ def _analyse_safely(
         return PageAnalysis(Rejection(url, RejectionReason.UNPARSABLE, f"{type(error).__name__}: {error}"[:300]))
 
 
+class WorkerLost(Exception):
+    """A worker that did not start, or died."""
+
+
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     connection: Connection
+    ready: bool = False
 
     def stop(self, kill: bool) -> None:
         self.connection.close()
@@ -85,6 +93,7 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
+
 
 class AnalysisPool:
     """Runs analyse_page() in child processes so the reactor keeps fetching.
@@ -136,22 +145,34 @@ class AnalysisPool:
             worker = self._replace(worker)
         answered = False
         try:
+            if not worker.ready:
+                await self._started(worker)
             analysis = await self._ask(worker, (html, url, site, self.config, discovered_via))
             answered = True
             return analysis
         except TimeoutError:
             logger.warning("Extraction of %s took over %.0f s; abandoned and its worker replaced", url, self.timeout)
             return PageAnalysis(Rejection(url, RejectionReason.EXTRACTION_TIMEOUT))
-        except (EOFError, OSError):
+        except (EOFError, OSError, WorkerLost):
             logger.error("An extraction worker died on %s; replaced", url)
             return PageAnalysis(Rejection(url, RejectionReason.UNPARSABLE, "worker crashed"))
         finally:
             # A worker that did not answer may still be busy, or answer late into its pipe: never reuse it.
             self._idle.put_nowait(worker if answered else self._replace(worker))
 
+    @staticmethod
+    async def _started(worker: _Worker) -> None:
+        """Wait for a new worker's imports, which do not count against a page's timeout."""
+        try:
+            await asyncio.wait_for(_receive(worker.connection), START_TIMEOUT_SECONDS)
+        except TimeoutError as error:
+            raise WorkerLost(f"no worker started within {START_TIMEOUT_SECONDS:.0f} s") from error
+        worker.ready = True
+
     async def _ask(self, worker: _Worker, task: tuple[Any, ...]) -> PageAnalysis:
         worker.connection.send(task)
-        return await asyncio.wait_for(_receive(worker.connection), self.timeout)
+        analysis: PageAnalysis = await asyncio.wait_for(_receive(worker.connection), self.timeout)
+        return analysis
 
     def _spawn(self) -> _Worker:
         assert self._context is not None
@@ -172,8 +193,8 @@ class AnalysisPool:
         return self._spawn()
 
 
-async def _receive(connection: Connection) -> PageAnalysis:
-    """Wait without blocking the loop until the worker answers, then read its answer."""
+async def _receive(connection: Connection) -> Any:
+    """Wait without blocking the loop until the worker sends something, then read it."""
     loop = asyncio.get_running_loop()
     readable: asyncio.Future[None] = loop.create_future()
     fd = connection.fileno()
@@ -182,5 +203,4 @@ async def _receive(connection: Connection) -> PageAnalysis:
         await readable
     finally:
         loop.remove_reader(fd)
-    analysis: PageAnalysis = connection.recv()
-    return analysis
+    return connection.recv()

@@ -78,13 +78,13 @@ class AnalysingSpider(scrapy.Spider):
     def close_pool(self) -> None:
         self.pool.close()
         if self.pool.replaced:
-            self._inc("newsclean/extraction/workers_replaced", self.pool.replaced)
+            self._inc_stat("newsclean/extraction/workers_replaced", self.pool.replaced)
 
     def stop_non_html(self, headers: Headers, request: Request) -> None:
         """Stop downloading a page once its headers say it is not HTML (a video, a PDF): it is rejected anyway."""
         content_type = headers.get(b"Content-Type")
         if is_page_request(request) and content_type and not _is_html_type(content_type):
-            self._inc("newsclean/fetch/stopped_not_html")
+            self._inc_stat("newsclean/fetch/stopped_not_html")
             raise StopDownload(fail=False)
 
     async def analyse(self, response: Response) -> PageAnalysis:
@@ -101,21 +101,21 @@ class AnalysingSpider(scrapy.Spider):
         return analysis
 
     def count_verdict(self, analysis: PageAnalysis) -> None:
-        self._inc("newsclean/pages/analysed")
+        self._inc_stat("newsclean/pages/analysed")
         if isinstance(analysis.outcome, Rejection):
-            self._inc(f"newsclean/pages/rejected/{analysis.outcome.reason}")
+            self._inc_stat(f"newsclean/pages/rejected/{analysis.outcome.reason}")
             logger.debug("Not an article (%s): %s", analysis.outcome.reason, analysis.outcome.url)
         else:
-            self._inc("newsclean/pages/article")
+            self._inc_stat("newsclean/pages/article")
 
     def request_failed(self, failure: Failure) -> None:
         """Errback of page requests: count the failed fetch by its reason (`newsclean/fetch/failed/<reason>`)."""
         reason = failure_reason(failure.value)
-        self._inc(f"{FAILED_PREFIX}{reason}")
+        self._inc_stat(f"{FAILED_PREFIX}{reason}")
         request = failure.request  # type: ignore[attr-defined]
         logger.info("Not fetched (%s): %s: %s", reason, request.url, failure.getErrorMessage())
 
-    def _inc(self, key: str, count: int = 1) -> None:
+    def _inc_stat(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key, count)
 

@@ -52,7 +52,7 @@ class Article:
 
 FRENCH = (
     "Le conseil municipal a voté jeudi soir la rénovation de l'église Saint-Étienne, fermée depuis l'été dernier "
-    "après la chute d'une partie de la voûte au-dessus du chœur.",
+    "après la chute d'une partie de la voûte au-dessus de la nef.",
     "Les élus ont approuvé à l'unanimité un budget de deux millions, dont une part viendra de la région ; "
     "les travaux débuteront à la fin de l'hiver et dureront dix-huit mois.",
     "« C'est une décision très attendue », a déclaré la maire, Hélène Dubois, à l'issue de la séance. "

@@ -137,7 +137,7 @@ class NearDuplicates:
             return NearDuplicateVerdicts(np.empty(0, dtype=np.uint64), np.empty(0, dtype=bool), 0)
         self._table.flush()
         self._signatures.flush()
-        keys = self._column("key")
+        keys = self._column("key").astype(np.uint64)
         pairs = np.unique(np.concatenate([_bucket_pairs(self._band(band)) for band in range(self.bands)]))
         first, second = np.divmod(pairs, n)
         similar = self._similar(first, second)
