@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUNTIME := $(VENV)/.runtime-installed
 STAMP_DEV := $(VENV)/.dev-installed
 
-.PHONY: install install-dev demo test eval bench clean
+.PHONY: install install-dev demo test eval bench bench-rss clean
 
 install: $(STAMP_RUNTIME)
 install-dev: $(STAMP_DEV)
@@ -26,6 +26,14 @@ demo: install
 
 test: install-dev
 	$(BIN)/python -m pytest
+
+# Throughput and memory over a local site of N real pages (README, "Benchmarks"); not part of `make test`.
+N ?= 5000
+bench: install-dev
+	$(BIN)/python -m bench --pages $(N)
+
+bench-rss: install-dev
+	$(BIN)/python -m bench --rss-series 5000,10000,20000
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -36,7 +36,7 @@ REMOTE_CONTROL_ENABLED = False
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 TWISTED_DNS_RESOLVER = "middlewares.network.GuardedResolver"
 DOWNLOADER_MIDDLEWARES = {"middlewares.network.NetworkGuard": 560}
-SPIDER_MIDDLEWARES = {"middlewares.traps.TrapGuard": 550}
+SPIDER_MIDDLEWARES = {"middlewares.traps.TrapGuard": 550, "middlewares.failures.FailureAccounting": 560}
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidationPipeline": 100,

@@ -5,8 +5,9 @@
 
 Each store is generated once (the store API creates the schema, rows go in with plain SQL in batches):
 news-like articles of 150-600 words, of which 5% are syndicated copies of an earlier story on another
-host (a third verbatim, the rest with three words changed). Each export runs as its own process, as a user runs it; its peak RSS is the
-kernel's figure for that process (wait4's ru_maxrss), so nothing samples and nothing is missed.
+host (a third verbatim, the rest with three words changed). Each export runs as its own process, as a user
+runs it; its peak RSS is the kernel's figure for that process (wait4's ru_maxrss), so nothing samples and
+nothing is missed.
 """
 
 from __future__ import annotations

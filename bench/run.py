@@ -8,8 +8,8 @@ python -m bench --rss-series 5000,10000,20000
 3. the full newsclean crawl, `scrapy crawl news`, into a fresh SQLite store.
 
 Both crawls run with the project's settings, politeness off (no autothrottle, no delay, robots.txt
-not read, CONCURRENCY requests at once). Each run is a separate process tree, measured by
-bench/measure.py. The 2-core bound is 2 / (1/bare + 1/trafilatura) pages/s.
+not read, CONCURRENCY requests at once) and the loopback server allowed: CRAWL_SETTINGS. Each run
+is a separate process tree, measured by bench/measure.py. The 2-core bound is 2 / (1/bare + 1/trafilatura) pages/s.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import scrapy
 import trafilatura
 
 from bench.measure import TreeUsage, run_measured
+from bench.profile import Profile, format_profile, py_spy_command, summarize
 from bench.server import SiteProcess, serve
 from bench.site import SiteInfo, build_site, find_sources
 
@@ -44,13 +45,14 @@ DEMO_SITE = REPO / "demo" / "site"
 WORKDIR = REPO / "data" / "bench"
 RESULTS = REPO / "bench" / "results"
 CONCURRENCY = 32
-UNTHROTTLED = {
+CRAWL_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
     "DOWNLOAD_DELAY": "0",
     "ROBOTSTXT_OBEY": "False",
     "CONCURRENT_REQUESTS": str(CONCURRENCY),
     "CONCURRENT_REQUESTS_PER_DOMAIN": str(CONCURRENCY),
     "LOG_LEVEL": "INFO",
+    "NEWSCLEAN_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
 }
 OK_STATUS = "downloader/response_status_count/200"
 BUSY_MACHINE_SHARE = 0.10
@@ -96,12 +98,12 @@ def scrapy_command(*args: str, settings: dict[str, str]) -> list[str]:
     return [sys.executable, "-m", "scrapy", *args, *(f"-s{k}={v}" for k, v in settings.items())]
 
 
-def run_bare(site: SiteProcess, workdir: Path) -> RunResult:
+def run_bare(site: SiteProcess, workdir: Path, settings: dict[str, str]) -> RunResult:
     stats_path = workdir / "bare-stats.json"
     stats_path.unlink(missing_ok=True)
     command = scrapy_command(
         "runspider", "bench/bare_spider.py", "-a", f"start={site.base_url}/", "-a", f"stats_out={stats_path}",
-        settings={**UNTHROTTLED, "STORE_URL": ""},
+        settings={**settings, "STORE_URL": ""},
     )
     stats = _crawl_stats(command, workdir / "bare.log", site, lambda: json.loads(stats_path.read_text("utf-8")))
     return RunResult("bare", stats[OK_STATUS], _elapsed(stats), stats["_usage"])
@@ -117,13 +119,9 @@ def run_trafilatura(site: SiteProcess, root: Path, workdir: Path) -> RunResult:
     return RunResult("trafilatura", result["pages"], result["seconds"], usage, {"extracted": result["extracted"]})
 
 
-def run_full(site: SiteProcess, workdir: Path, pages: int) -> RunResult:
-    database = workdir / f"full-{pages}.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{database}{suffix}").unlink(missing_ok=True)
-    command = scrapy_command(
-        "crawl", "news", "-a", f"start={site.base_url}/", settings={**UNTHROTTLED, "STORE_URL": f"sqlite:///{database}"}
-    )
+def run_full(site: SiteProcess, workdir: Path, pages: int, settings: dict[str, str]) -> RunResult:
+    database = _fresh_database(workdir / f"full-{pages}.db")
+    command = _news_command(site, database, settings)
     stats = _crawl_stats(command, workdir / f"full-{pages}.log", site, lambda: _last_run_stats(database))
     details = {
         "articles_stored": stats.get("newsclean/store/new", 0),
@@ -131,6 +129,27 @@ def run_full(site: SiteProcess, workdir: Path, pages: int) -> RunResult:
         "dropped": {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("item_dropped_reasons_count/")},
     }
     return RunResult("full", stats[OK_STATUS], _elapsed(stats), stats["_usage"], details)
+
+
+def run_profile(site: SiteProcess, workdir: Path, pages: int, settings: dict[str, str]) -> tuple[Profile, int]:
+    """The full crawl again, under py-spy; its profile and the pages it fetched."""
+    database = _fresh_database(workdir / f"profile-{pages}.db")
+    folded = workdir / f"profile-{pages}.folded"
+    command = py_spy_command(_news_command(site, database, settings), folded)
+    stats = _crawl_stats(command, workdir / f"profile-{pages}.log", site, lambda: _last_run_stats(database))
+    return summarize(folded), int(stats[OK_STATUS])
+
+
+def _news_command(site: SiteProcess, database: Path, settings: dict[str, str]) -> list[str]:
+    return scrapy_command(
+        "crawl", "news", "-a", f"start={site.base_url}/", settings={**settings, "STORE_URL": f"sqlite:///{database}"}
+    )
+
+
+def _fresh_database(database: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    return database
 
 
 def _crawl_stats(command: list[str], log: Path, site: SiteProcess, read_stats: Any) -> dict[str, Any]:
@@ -162,36 +181,45 @@ def two_core_bound(bare: float, trafilatura: float) -> float:
     return 2 / (1 / bare + 1 / trafilatura)
 
 
-def prepare_site(pages: int, workdir: Path) -> tuple[Path, SiteInfo]:
-    source, sources = find_sources(DATASETS, DEMO_SITE)
+def prepare_site(pages: int, workdir: Path, datasets: Path = DATASETS) -> tuple[Path, SiteInfo]:
+    source, sources = find_sources(datasets, DEMO_SITE)
     root = workdir / f"site-{pages}"
     logger.info("Building a %d-page site from %d %s pages in %s", pages, len(sources), source, root)
     return root, build_site(root, pages, sources, source)
 
 
-def measure(pages: int, runs: Sequence[str], server_kind: str, workdir: Path) -> dict[str, Any]:
-    root, info = prepare_site(pages, workdir)
+def measure(args: argparse.Namespace, pages: int, runs: Sequence[str]) -> dict[str, Any]:
+    """Build (or reuse) the site, serve it and measure each run in turn."""
+    workdir, settings = args.workdir, args.settings
+    root, info = prepare_site(pages, workdir, args.datasets)
     results: dict[str, RunResult] = {}
-    with serve(root, workdir, server_kind) as site:
+    with serve(root, workdir, args.server) as site:
         logger.info("Serving %s with %s at %s", root, site.kind, site.base_url)
         for name in runs:
             logger.info("Measuring: %s", TITLES[name])
             if name == "bare":
-                results[name] = run_bare(site, workdir)
+                results[name] = run_bare(site, workdir, settings)
             elif name == "trafilatura":
                 results[name] = run_trafilatura(site, root, workdir)
             else:
-                results[name] = run_full(site, workdir, pages)
-    return _report(info, site.kind, results)
+                results[name] = run_full(site, workdir, pages, settings)
+        if args.profile:
+            logger.info("Profiling the full crawl with py-spy")
+            profile, profiled_pages = run_profile(site, workdir, pages, settings)
+    report = _report(info, site.kind, results, settings)
+    if args.profile:
+        report["profile"] = {"pages": profiled_pages, **profile.to_dict()}
+        report["profile_text"] = format_profile(profile, profiled_pages)
+    return report
 
 
-def _report(info: SiteInfo, server: str, results: dict[str, RunResult]) -> dict[str, Any]:
+def _report(info: SiteInfo, server: str, results: dict[str, RunResult], settings: dict[str, str]) -> dict[str, Any]:
     report: dict[str, Any] = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
         "server": server,
         "site": asdict(info),
-        "crawl_settings": UNTHROTTLED,
+        "crawl_settings": settings,
         "runs": {name: result.to_dict() for name, result in results.items()},
     }
     if "bare" in results and "trafilatura" in results:
@@ -264,13 +292,14 @@ def _warnings(report: dict[str, Any]) -> list[str]:
     return warnings
 
 
-def rss_series(sizes: Sequence[int], server_kind: str, workdir: Path) -> dict[str, Any]:
+def rss_series(args: argparse.Namespace, sizes: Sequence[int]) -> dict[str, Any]:
     """The full crawl at each size: peak RSS should not grow with pages crawled."""
     rows = []
     for pages in sizes:
-        report = measure(pages, ["full"], server_kind, workdir)
+        report = measure(args, pages, ["full"])
         rows.append({"site_pages": pages, **report["runs"]["full"]})
-    return {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "runs": rows}
+    when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return {"when": when, "machine": machine(), "crawl_settings": args.settings, "runs": rows}
 
 
 def format_rss_table(series: dict[str, Any]) -> str:
@@ -289,11 +318,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", default=",".join(RUN_NAMES), help="which runs, comma-separated: bare,trafilatura,full")
     parser.add_argument("--server", choices=("auto", "nginx", "python"), default="auto")
     parser.add_argument("--rss-series", metavar="N,N,...", help="only the full crawl, at each site size, for peak RSS")
+    parser.add_argument("--profile", action="store_true", help="then run the full crawl under py-spy: where CPU goes")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="extra Scrapy setting for both crawls")
     parser.add_argument("--workdir", type=Path, default=WORKDIR, help="sites, stores and logs (default data/bench)")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes (default bench/results)")
+    parser.add_argument("--datasets", type=Path, default=DATASETS, help="saved pages (default ../shared/datasets)")
     args = parser.parse_args(argv)
     args.runs = [name.strip() for name in args.runs.split(",") if name.strip()]
     if unknown := set(args.runs) - set(RUN_NAMES):
         parser.error(f"unknown runs: {', '.join(sorted(unknown))}")
+    if malformed := [pair for pair in args.set if "=" not in pair]:
+        parser.error(f"--set takes NAME=VALUE, not {malformed[0]!r}")
+    args.settings = {**CRAWL_SETTINGS, **dict(pair.split("=", 1) for pair in args.set)}
     return args
 
 
@@ -302,16 +338,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     args = parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
-    RESULTS.mkdir(exist_ok=True)
+    args.results.mkdir(parents=True, exist_ok=True)
     try:
         if args.rss_series:
-            series = rss_series([int(n) for n in args.rss_series.split(",")], args.server, args.workdir)
-            _write(RESULTS / "rss.json", series)
+            series = rss_series(args, [int(n) for n in args.rss_series.split(",")])
+            _write(args.results / "rss.json", series)
             print(format_rss_table(series))
         else:
-            report = measure(args.pages, args.runs, args.server, args.workdir)
-            _write(RESULTS / "latest.json", report)
+            report = measure(args, args.pages, args.runs)
+            _write(args.results / "latest.json", report)
             print(format_table(report))
+            if "profile_text" in report:
+                print(report["profile_text"])
     except BenchError as error:
         logger.error("%s", error)
         return 1
@@ -320,4 +358,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _write(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", "utf-8")
-    logger.info("Wrote %s", path.relative_to(REPO))
+    logger.info("Wrote %s", path)

@@ -28,6 +28,7 @@ else:
     from backports import zstd
 
 JSONL_SUFFIXES = (".jsonl.gz", ".jsonl.zst", ".jsonl")
+GZIP_LEVEL = 6  # gzip's own default: Python's 9 is three times slower for a few percent
 
 
 def jsonl_suffix(name: str) -> str | None:
@@ -95,7 +96,8 @@ class PartFile:
 
 def _compressor(raw: BinaryIO, name: str) -> BinaryIO:
     if name.endswith(".gz"):
-        return gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0)  # type: ignore[return-value]
+        compressed = gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0)
+        return compressed  # type: ignore[return-value]
     if name.endswith(".zst"):
         return zstd.ZstdFile(raw, mode="wb")  # type: ignore[return-value]
     return raw

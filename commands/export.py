@@ -1,4 +1,4 @@
-"""scrapy export -o OUT: the stored records as a JSONL corpus (records or Dolma documents), filtered and deduplicated."""
+"""scrapy export -o OUT: the stored records as a JSONL corpus (records or Dolma documents), filtered, deduplicated."""
 
 from __future__ import annotations
 
@@ -35,11 +35,14 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         group = parser.add_argument_group("Export Options")
-        group.add_argument("-o", "--output", metavar="OUT", help="OUT.jsonl, OUT.jsonl.gz, OUT.jsonl.zst, or - for stdout")
+        group.add_argument("-o", "--output", metavar="OUT",
+                           help="OUT.jsonl, OUT.jsonl.gz, OUT.jsonl.zst, or - for stdout")
         group.add_argument("--format", choices=FORMATS, default="records",
-                           help="records (the record schema, default) or dolma (id, text, source, added, created, metadata)")
+                           help="records (the record schema, default) or dolma (id, text, source, added, created, "
+                                "metadata)")
         group.add_argument("--source", default="newsclean", help="the Dolma `source` value (default: newsclean)")
-        group.add_argument("--shard-size", type=int, metavar="N", help="write shards OUT-00000... of N records and a manifest")
+        group.add_argument("--shard-size", type=int, metavar="N",
+                           help="write shards OUT-00000... of N records each, and a manifest")
         group.add_argument("--since", metavar="YYYY-MM-DD", help="only records published on or after this date")
         group.add_argument("--until", metavar="YYYY-MM-DD", help="only records published on or before this date")
         group.add_argument("--site", action="append", default=[], metavar="HOST",
@@ -50,7 +53,8 @@ class Command(ScrapyCommand):
         group.add_argument("--fields", metavar="a,b,c", help="only these record fields (for dolma: in metadata)")
         group.add_argument("--dedup", choices=("exact",), help="exact: drop a record whose text was already exported")
         group.add_argument("--near-dedup", type=float, metavar="THRESHOLD",
-                           help="drop near-duplicates (MinHash Jaccard >= THRESHOLD, e.g. 0.8), keeping the earliest published")
+                           help="drop near-duplicates (estimated Jaccard similarity of word shingles >= THRESHOLD, "
+                                "e.g. 0.8), keeping the earliest published copy")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         _check_output(opts)

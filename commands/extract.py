@@ -7,8 +7,8 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager, nullcontext
-from typing import ContextManager, TypeGuard
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import TypeGuard
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import DropItem, UsageError
@@ -118,7 +118,7 @@ class Command(ScrapyCommand):
             store.close()
 
 
-def _optional_output(target: str | None) -> ContextManager[JsonLinesItemExporter | None]:
+def _optional_output(target: str | None) -> AbstractContextManager[JsonLinesItemExporter | None]:
     return jsonl_output(target) if target else nullcontext()
 
 

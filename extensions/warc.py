@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
@@ -45,7 +45,7 @@ class RotatingWarcFiles:
         self.directory = directory
         self.max_size = max_size
         self.info = info
-        self.stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        self.stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         self.serial = 0
         self.completed: list[Path] = []
         self._path: Path | None = None

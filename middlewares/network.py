@@ -71,8 +71,13 @@ class AddressPolicy:
     networks: tuple[IPv4Network | IPv6Network, ...] = ()
 
     @classmethod
+    def from_hosts(cls, hosts: Iterable[str]) -> Self:
+        """These hosts exactly, as written in URLs: a start URL's 127.0.0.1 does not allow `localhost`."""
+        return cls(frozenset(h.strip().lower().strip("[]") for h in hosts if h.strip()))
+
+    @classmethod
     def from_names(cls, names: Iterable[str]) -> Self:
-        """Host names, IP addresses or networks (`10.0.0.0/8`)."""
+        """Host names, or IP addresses and networks (`10.0.0.0/8`) that any host may resolve to."""
         hosts: set[str] = set()
         networks: list[IPv4Network | IPv6Network] = []
         for name in (n.strip().lower().strip("[]") for n in names):
@@ -176,7 +181,7 @@ class NetworkGuard:
         return guard
 
     def spider_opened(self, spider: Spider) -> None:
-        self.policy = self.policy.union(AddressPolicy.from_names(crawl_hosts(spider)))
+        self.policy = self.policy.union(AddressPolicy.from_hosts(crawl_hosts(spider)))
         self.resolver = installed_resolver()
         if self.resolver is None:
             logger.warning("TWISTED_DNS_RESOLVER is not middlewares.network.GuardedResolver: the addresses host "

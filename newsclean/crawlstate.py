@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 # Pages whose links lead to new articles: every crawl asks them again (conditionally).
 REVISITED_VERDICTS = frozenset({"listing_page", "tag_page", "author_page", "search_page"})
 ARTICLE_VERDICT = "article"
-# Errors after which a URL is worth another try in the next crawl.
-FINAL_ERRORS = frozenset({"forbidden_by_robots", "ignored"})
+# Errors (spiders.base.failure_reason) after which a URL is not worth another try in the next crawl,
+# besides HTTP 4xx answers; timeouts, connection errors and 5xx answers are tried again.
+FINAL_ERRORS = frozenset({"robots_txt", "offsite", "blocked", "ignored", "redirect_loop", "too_large"})
 FINAL_STATUSES = frozenset(range(400, 500)) - {408, 429}
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, get_args
 
 from charset_normalizer import from_bytes
+from w3lib.encoding import html_to_unicode, resolve_encoding
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
-from w3lib.encoding import html_to_unicode, resolve_encoding
 
 from newsclean.record import ArticleRecord, DiscoveredVia
 
@@ -118,7 +119,7 @@ def _read_warc(path: Path) -> Iterator[SavedPage | InputError]:
     try:
         with path.open("rb") as stream:
             yield from _warc_pages(path, stream)
-    except (OSError, EOFError, ArchiveLoadFailed) as error:
+    except (OSError, EOFError, zlib.error, ArchiveLoadFailed) as error:
         yield InputError(str(path), f"unreadable WARC: {error}")
 
 
@@ -132,6 +133,8 @@ def _warc_pages(path: Path, stream: BinaryIO) -> Iterator[SavedPage]:
 
 def _is_html_response(record: ArcWarcRecord) -> bool:
     if record.rec_type != "response" or record.http_headers is None:
+        return False
+    if not record.rec_headers.get_header("WARC-Target-URI"):
         return False
     status = record.http_headers.get_statuscode()
     content_type = (record.http_headers.get_header("Content-Type") or "text/html").lower()
@@ -174,4 +177,4 @@ def _iso_utc(warc_date: str | None) -> str | None:
         moment = datetime.fromisoformat(warc_date.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()

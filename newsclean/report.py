@@ -61,8 +61,8 @@ def format_host(host: str, report: Mapping[str, Any]) -> str:
     articles = report["articles"]
     health = report["health"]
     parts = [
-        f"{host}: {report['pages_fetched']} pages fetched, {report['not_modified']} not modified,"
-        f" {report['skipped_unchanged']} stored articles not requested",
+        (f"{host}: {report['pages_fetched']} pages fetched, {report['not_modified']} not modified,"
+         f" {report['skipped_unchanged']} stored articles not requested"),
         f"articles {articles['new']} new / {articles['updated']} updated / {articles['unchanged']} unchanged",
     ]
     for group in ("rejected", "dropped", "errors"):
@@ -80,8 +80,9 @@ def format_run(run: Mapping[str, Any]) -> list[str]:
     """A run of crawl_runs as text: a header line, then one line per host."""
     source = run.get("source") or "-"
     finished = run["finished_at"] or "-"
-    lines = [f"run {run['id']}  source {source}  spider {run['spider']}  {run['started_at']} -> {finished}"
-             f"  ({run['finish_reason']})"]
+    header = (f"run {run['id']}  source {source}  spider {run['spider']}  {run['started_at']} -> {finished}"
+              f"  ({run['finish_reason']})")
+    lines = [header]
     hosts = run.get("report") or {}
     lines.extend(f"  {format_host(host, report)}" for host, report in hosts.items())
     if not hosts:

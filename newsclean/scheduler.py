@@ -125,7 +125,7 @@ class Scheduler:
                 self._start(slot)
 
     def _start(self, slot: Slot) -> None:
-        lock = open(self.state_dir / f"{slot.source.name}.lock", "wb")
+        lock = open(self.state_dir / f"{slot.source.name}.lock", "wb")  # noqa: SIM115 - held while the crawl runs
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -139,7 +139,7 @@ class Scheduler:
 
     def _launch(self, source: Source, lock: IO[bytes]) -> Crawl:
         log_path = self.state_dir / "logs" / f"{source.name}.log"
-        log = open(log_path, "ab")
+        log = open(log_path, "ab")  # noqa: SIM115 - the crawl's output until _reap() closes it
         argv = self.command(source)
         process = subprocess.Popen(argv, cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                    pass_fds=(lock.fileno(),), start_new_session=True)

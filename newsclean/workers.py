@@ -33,6 +33,10 @@ PRELOADED_MODULES = ["newsclean.page"]
 STOP_GRACE_SECONDS = 2.0
 START_TIMEOUT_SECONDS = 120.0
 READY = "ready"
+WARM_UP_PAGE = (
+    "<html><head><title>Warm-up</title></head><body><article><p>A first page loads the lazy models.</p></article>"
+    "</body></html>"
+)
 
 
 def default_worker_count() -> int:
@@ -55,13 +59,15 @@ def bounded_map(
 
 
 def serve(connection: Connection) -> None:
-    """A worker's main loop: analyse each page received until the pool closes the connection."""
+    """A worker's main loop: warm up (so lazy loading is not billed to a page), say it is ready, then analyse
+    each page received until the pool closes the connection."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _analyse_safely(WARM_UP_PAGE, "https://warm-up.invalid/", None, ExtractionConfig(), "file")
     connection.send(READY)
     while True:
         try:
             html, url, site, config, via = connection.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the pool closed the pipe
             return
         connection.send(_analyse_safely(html, url, site, config, via))
 

@@ -108,12 +108,17 @@ class AnalysingSpider(scrapy.Spider):
         else:
             self._inc_stat("newsclean/pages/article")
 
-    def request_failed(self, failure: Failure) -> None:
-        """Errback of page requests: count the failed fetch by its reason (`newsclean/fetch/failed/<reason>`)."""
-        reason = failure_reason(failure.value)
-        self._inc_stat(f"{FAILED_PREFIX}{reason}")
+    def page_failed(self, failure: Failure) -> Any:
+        """Errback that middlewares.failures.FailureAccounting gives page requests: counts the failed fetch by
+        its reason (`newsclean/fetch/failed/<reason>`: http_404, timeout, too_large, ...), then hands it on to
+        `request_failed`."""
+        self._inc_stat(f"{FAILED_PREFIX}{failure_reason(failure.value)}")
+        return self.request_failed(failure)
+
+    def request_failed(self, failure: Failure) -> Any:
+        """What the spider does with a failed request (spiders override it); here, log it."""
         request = failure.request  # type: ignore[attr-defined]
-        logger.info("Not fetched (%s): %s: %s", reason, request.url, failure.getErrorMessage())
+        logger.info("Not fetched: %s: %s", request.url, failure.getErrorMessage())
 
     def _inc_stat(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
@@ -146,8 +151,8 @@ def failure_reason(error: BaseException) -> str:
         return _ignored_reason(str(error))
     if isinstance(error, DownloadTimeoutError):
         return "timeout"
-    if isinstance(error, DownloadCancelledError):
-        return "too_large" if "max size" in str(error) else "cancelled"
+    if isinstance(error, DownloadCancelledError):  # Scrapy 2.19's HTTP handler cancels only for DOWNLOAD_MAXSIZE
+        return "too_large"
     if isinstance(error, CannotResolveHostError):
         return "dns"
     if isinstance(error, DownloadConnectionRefusedError):

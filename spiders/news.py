@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, signals
-from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.exceptions import UsageError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import sitemap_urls_from_robots
-from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
 from newsclean.crawlstate import CrawlState, Plan, UrlKind, parse_date
@@ -32,7 +31,7 @@ from newsclean.report import EMPTY_BODY_REASONS, host_key
 from newsclean.sources import DEFAULT_SOURCES_FILE, Source, SourcesError, load_source
 from newsclean.store import open_store
 from newsclean.urls import hostname, normalize_url
-from spiders.base import VIA_META_KEY, AnalysingSpider
+from spiders.base import VIA_META_KEY, AnalysingSpider, failure_reason
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -41,7 +40,6 @@ logger = logging.getLogger(__name__)
 
 STATE_URL_KEY = "newsclean_state_url"
 KIND_KEY = "newsclean_kind"
-LISTED_KEY = "newsclean_listed"
 Callback = Callable[[Response], Any]
 
 
@@ -195,8 +193,12 @@ class NewsSpider(AnalysingSpider):
             yield request
 
     def request_failed(self, failure: Failure) -> None:
+        """Count the failure (AnalysingSpider) and note it in the crawl state and the host's report."""
+        super().request_failed(failure)
         request = failure.request  # type: ignore[attr-defined]
-        error, status = _error_kind(failure)
+        assert failure.value is not None
+        error = failure_reason(failure.value)
+        status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         self.state.failed(request.meta[STATE_URL_KEY], request.meta[KIND_KEY], error, status)
         self.state.flush()
         self._host_inc(request.url, f"errors/{error}")
@@ -363,23 +365,6 @@ def _via(value: str | None) -> DiscoveredVia:
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
-
-
-def _error_kind(failure: Failure) -> tuple[str, int | None]:
-    """A short name for why a request failed, and the HTTP status when there was one."""
-    if failure.check(HttpError):
-        status = int(failure.value.response.status)
-        return f"http_{status}", status
-    if failure.check(IgnoreRequest):
-        message = failure.getErrorMessage().lower()
-        return ("forbidden_by_robots" if "robots" in message else "ignored"), None
-    if failure.check(TwistedTimeoutError, TimeoutError):
-        return "timeout", None
-    if failure.check(DNSLookupError):
-        return "dns", None
-    if failure.check(ConnectError):
-        return "connection", None
-    return (failure.type.__name__.lower() if failure.type else "error"), None
 
 
 def _parse_since(value: str | None) -> date | None:

@@ -263,6 +263,7 @@ class HostileSite:
             return [hit.path for hit in self.hits]
 
     def __enter__(self) -> HostileSite:
+        gzip_bomb(), pathological_html()  # built before serving, so that building them cannot time a request out
         self._server = _Server((self.host, 0), self)
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self

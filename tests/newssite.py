@@ -7,10 +7,10 @@ articles themselves (og:type article, JSON-LD NewsArticle, a five-paragraph body
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-FIRST_DATE = datetime(2026, 10, 1, 8, 0, tzinfo=timezone.utc)
+FIRST_DATE = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
 PLACES = ("harbor", "mill district", "north beach", "old town", "ferry landing", "river park", "market square")
 TOPICS = ("budget", "school board", "bridge repair", "library", "bus route", "flood barrier", "farmers market")
 PAGE = """<!DOCTYPE html>
@@ -53,21 +53,21 @@ def article_date(number: int) -> datetime:
     return FIRST_DATE + timedelta(hours=6 * number)
 
 
-def article_html(number: int, revision: int = 0) -> str:
-    """An article page; a higher revision changes its body text."""
+def article_html(number: int) -> str:
+    """An article page with a body of its own."""
     title, date = article_title(number), article_date(number).isoformat()
     place, topic = PLACES[number % len(PLACES)], TOPICS[number % len(TOPICS)]
     paragraphs = [
-        f"The town council met on Tuesday evening to discuss the {topic} plan for the {place}, the {number}th item"
-        f" on an agenda that ran well past ten o'clock and drew a crowd of residents to the old hall.",
-        f"Supporters said the {topic} work would make daily life easier for families near the {place}, while"
-        f" critics asked who would pay for it and why the estimate had grown since the spring hearing.",
-        f"Revision {revision} of the staff report lists {number + 3} changes to the earlier draft, including"
-        f" a longer timeline, a smaller first phase and a promise to publish quarterly progress reports.",
-        f"Council members agreed to hold a public workshop next month before any final vote, and the clerk said"
-        f" written comments on the {topic} plan can be sent to the town office until the end of the year.",
-        f"Residents who spoke on Tuesday included shop owners, two retired teachers and a fisherman from the"
-        f" {place}, who said the council should listen to the people who live with the results every day.",
+        (f"The town council met on Tuesday evening to discuss the {topic} plan for the {place}, the {number}th item"
+         " on an agenda that ran well past ten o'clock and drew a crowd of residents to the old hall."),
+        (f"Supporters said the {topic} work would make daily life easier for families near the {place}, while"
+         " critics asked who would pay for it and why the estimate had grown since the spring hearing."),
+        (f"The staff report lists {number + 3} changes to the earlier draft, including"
+         " a longer timeline, a smaller first phase and a promise to publish quarterly progress reports."),
+        ("Council members agreed to hold a public workshop next month before any final vote, and the clerk said"
+         f" written comments on the {topic} plan can be sent to the town office until the end of the year."),
+        ("Residents who spoke on Tuesday included shop owners, two retired teachers and a fisherman from the"
+         f" {place}, who said the council should listen to the people who live with the results every day."),
     ]
     body = "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
     main = (f'<article class="post">\n<h1 class="entry-title">{title}</h1>\n'

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
-import fcntl
 import os
 import pty
 import struct
 import subprocess
-import termios
 import sys
+import termios
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -177,14 +177,16 @@ def test_dolma_created_is_an_iso_timestamp_of_publication(dolma: DolmaExport, ur
 
 
 FILTERS = {
-    "since": (RecordFilter(since=date(2026, 11, 4)), {"https://www.d.example/seawall-vote", "https://c.example/elm-street"}),
+    "since": (RecordFilter(since=date(2026, 11, 4)),
+              {"https://www.d.example/seawall-vote", "https://c.example/elm-street"}),
     "until": (RecordFilter(until=date(2026, 11, 2)), {"https://a.example/seawall", "https://c.example/de/hafenmauer"}),
     "since-until-same-day": (RecordFilter(since=date(2026, 11, 3), until=date(2026, 11, 3)), WIRE_COPIES),
     "site": (RecordFilter(sites=("wire.example", "d.example")),
              {"https://wire.example/2026/11/03/transit", "https://www.d.example/seawall-vote"}),
     "lang": (RecordFilter(languages=("DE",)), {"https://c.example/de/hafenmauer"}),
-    "min-words": (RecordFilter(min_words=50), WIRE_COPIES | {"https://a.example/seawall", "https://www.d.example/seawall-vote",
-                                                            "https://c.example/undated"}),
+    "min-words": (RecordFilter(min_words=50),
+                  WIRE_COPIES | {"https://a.example/seawall", "https://www.d.example/seawall-vote",
+                                 "https://c.example/undated"}),
 }
 
 
@@ -194,7 +196,8 @@ def test_filter(store_url: str, name: str) -> None:
     store = open_store(store_url)
     summary = ExportSummary()
     try:
-        kept = {record.url for record in select_records(lambda _: store.iter_records(), ExportPlan(record_filter), summary)}
+        selected = select_records(lambda _: store.iter_records(), ExportPlan(record_filter), summary)
+        kept = {record.url for record in selected}
     finally:
         store.close()
     assert kept == expected

@@ -126,7 +126,7 @@ def test_first_crawl_keeps_the_state_of_every_url_it_saw(history: History) -> No
     assert (article["kind"], article["verdict"], article["discovered_via"]) == ("page", "article", "sitemap")
     assert article["listed_date"] == "2019-03-14T11:00:00+00:00" and article["fetched_at"]
     assert history.state["/section/local/"]["verdict"] == "listing_page"
-    assert history.state["/private/secret.html"]["error"] == "forbidden_by_robots"
+    assert history.state["/private/secret.html"]["error"] == "robots_txt"
 
 
 def test_an_unchanged_site_costs_only_304s(history: History) -> None:

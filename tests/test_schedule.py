@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import itertools
 import signal
 import sqlite3
 import subprocess
@@ -10,12 +11,14 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from newsclean.scheduler import Slot
 from newsclean.siteserver import SiteServer
-from newsclean.sources import SourcesError, load_source, load_sources
+from newsclean.sources import Source, SourcesError, load_source, load_sources
 from tests.conftest import FAST_CRAWL, ROOT, ScrapyRun, run_scrapy
 from tests.newssite import write_site
 
@@ -53,6 +56,14 @@ def test_an_unknown_source_lists_the_known_ones(tmp_path: Path) -> None:
     path.write_text('[sources.a]\nstart_urls = ["https://a.example/"]\n', encoding="utf-8")
     with pytest.raises(SourcesError, match="no source named 'b'; known: a"):
         load_source(path, "b")
+
+
+def test_a_source_is_due_once_a_slot_has_passed_since_its_last_start() -> None:
+    source = Source("a", ("https://a.example/",), schedule="0 * * * *")
+    slot = Slot(source, last_start=datetime(2026, 11, 27, 6, 30, tzinfo=UTC))
+    assert not slot.due(datetime(2026, 11, 27, 6, 59, 59, tzinfo=UTC))
+    assert slot.due(datetime(2026, 11, 27, 7, 0, tzinfo=UTC))
+    assert Slot(source, last_start=None).due(datetime(2026, 11, 27, 6, 31, tzinfo=UTC))  # never crawled
 
 
 @dataclass
@@ -179,7 +190,7 @@ def test_schedule_runs_until_sigterm_without_overlap_and_retries_failures(projec
     assert scheduler.returncode == 0, log[-3000:]
     assert "Crawl of gazette is still running; its" in log  # slots that came during a crawl were skipped
     runs = project.runs("gazette")[before:]
-    for previous, following in zip(runs, runs[1:], strict=False):
+    for previous, following in itertools.pairwise(runs):
         assert following[0] >= previous[1], runs  # each crawl started after the one before had finished
     assert runs[-1][2] in ("finished", "shutdown"), runs  # the crawl running at SIGTERM stopped cleanly
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,10 +19,12 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from extensions.warc import WarcWriter
 from newsclean.siteserver import SiteServer
-from tests.conftest import FAST_CRAWL, SITES, ScrapyRun, last_run_stats, run_scrapy, stored_records
+from tests.conftest import FAST_CRAWL, ROOT, SITES, ScrapyRun, last_run_stats, run_scrapy, stored_records
 
 PAGE = b"<html><head><title>Story</title></head><body><p>" + "Caf\u00e9 news. ".encode() * 50 + b"</p></body></html>"
 
@@ -145,3 +150,46 @@ def test_extracting_the_archive_into_the_crawl_store_changes_nothing(archived_cr
     run = extract_into(archived_crawl.store, archived_crawl.warc_dir)
     assert run.returncode == 0, run.stderr
     assert f"store: 0 new, 0 updated, {len(archived_crawl.records)} unchanged" in run.stderr
+
+
+def chunked(body: bytes, size: int = 1000) -> bytes:
+    pieces = [body[start:start + size] for start in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces) + b"0\r\n\r\n"
+
+
+def write_foreign_warc(path: Path, page_url: str, page: bytes) -> None:
+    """A WARC as other tools write it: raw transfer (gzip, chunked), a request record, a feed and a 404."""
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=False)
+        request = StatusAndHeaders("GET / HTTP/1.1", [("Host", "www.echo-de-la-loire.example")], is_http_request=True)
+        writer.write_record(writer.create_warc_record(page_url, "request", http_headers=request))
+        transferred = chunked(gzip.compress(page))
+        headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"),
+                   ("Transfer-Encoding", "chunked")]
+        writer.write_record(writer.create_warc_record(
+            page_url, "response", payload=BytesIO(transferred), length=len(transferred),
+            http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"),
+            warc_headers_dict={"WARC-Date": "2026-09-21T08:30:00Z"}))
+        for url, status, kind, body in (("https://www.echo-de-la-loire.example/rss.xml", "200 OK",
+                                         "application/rss+xml", b"<rss/>"),
+                                        ("https://www.echo-de-la-loire.example/gone.html", "404 Not Found",
+                                         "text/html", page)):
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=BytesIO(body), length=len(body),
+                http_headers=StatusAndHeaders(status, [("Content-Type", kind)], protocol="HTTP/1.1")))
+
+
+def test_extract_reads_a_warc_written_by_another_tool(tmp_path: Path) -> None:
+    case = ROOT / "tests" / "fixtures" / "pages" / "french_news"
+    url = json.loads((case / "meta.json").read_text(encoding="utf-8"))["url"]
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    archive = tmp_path / "other.warc"
+    write_foreign_warc(archive, url, (case / "page.html").read_bytes())
+    run = run_scrapy("extract", str(archive), "-o", str(tmp_path / "out.jsonl"), "-s", "NEWSCLEAN_EXTRACTION_WORKERS=1")
+    assert run.returncode == 0, run.stderr
+    (record,) = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert record["url"] == url and record["title"] == expected["title"] and record["language"] == "fr"
+    for snippet in expected["must_contain"]:
+        assert snippet in record["text"]
+    assert record["fetched_at"] == "2026-09-21T08:30:00+00:00"
+    assert record["discovered_via"] == "file"

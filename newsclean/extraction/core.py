@@ -78,6 +78,7 @@ def extract(
     record_id_override: str | None = None,
 ) -> ArticleRecord | Rejection:
     """Extract a clean article from a page, or say why the page is not one."""
+    url = url if isinstance(url, str) else ""
     if not html or not html.strip():
         return Rejection(url, RejectionReason.EMPTY_DOCUMENT)
     tree = parse_html(html)
@@ -104,31 +105,52 @@ def extract_tree(
     )
     if reason := reason_from_markup_or_url(signals):
         return Rejection(url, reason)
-    byline_authors = _author_links(tree)
-    link_texts = frozenset(fold(text) for text in (a.text_content() for a in tree.iter("a")) if text.strip())
     metadata = page_metadata(tree, url, structured)
+    metadata.author = metadata.author or "; ".join(_author_links(tree)) or None
+    signals = replace(signals, has_date=bool(metadata.date))
+    page = PageContext(
+        title=(metadata.title or "").strip(),
+        link_texts=frozenset(fold(text) for text in (a.text_content() for a in tree.iter("a")) if text.strip()),
+        boilerplate=site.boilerplate if site else frozenset(),
+    )
     prune_noise(tree)
-    document = trafilatura.bare_extraction(tree, options=_trafilatura_options(url))
+    body = _extract_body(tree, url, page, fast=True)
+    verdict = _body_verdict(body, signals, page, config)
+    if verdict is not None:
+        fuller = _extract_body(tree, url, page, fast=False)
+        if fuller.words > body.words:
+            body, verdict = fuller, _body_verdict(fuller, signals, page, config)
+    if verdict is not None:
+        return Rejection(url, verdict, f"{body.words} words")
+    return _record(metadata, structured, tree, body.blocks, url, discovered_via, record_id_override)
+
+
+@dataclass(frozen=True)
+class Body:
+    """trafilatura's body blocks as extracted (raw) and after newsclean's block rules (blocks)."""
+
+    raw: list[Block]
+    blocks: list[Block]
+
+    @property
+    def words(self) -> int:
+        return sum(b.words for b in self.blocks)
+
+
+def _extract_body(tree: HtmlElement, url: str, page: PageContext, fast: bool) -> Body:
+    """Body blocks from trafilatura; fast skips its fallback extractors (readability, jusText)."""
+    options = Extractor(output_format="python", comments=False, url=url, fast=fast)
+    document = trafilatura.bare_extraction(tree, options=options)
     if not isinstance(document, Document) or document.body is None:
-        return Rejection(url, RejectionReason.NO_MAIN_TEXT)
-    document = _with_metadata(document, metadata)
-    signals = replace(signals, has_date=bool(document.date or structured.published))
-    title = (document.title or "").strip()
+        return Body([], [])
     raw = body_blocks(document.body)
-    page = PageContext(title=title, link_texts=link_texts, boilerplate=site.boilerplate if site else frozenset())
-    blocks = clean_blocks(raw, page)
-    words = sum(b.words for b in blocks)
-    if reason := reason_from_body(signals, words, _teaser_share(raw, page), config.min_words):
-        return Rejection(url, reason, f"{words} words")
-    if not document.author and byline_authors:
-        document.author = "; ".join(byline_authors)
-    return _record(document, structured, tree, blocks, url, discovered_via, record_id_override)
+    return Body(raw, clean_blocks(raw, page))
 
 
-def _with_metadata(document: Document, metadata: Document) -> Document:
-    """The extracted body with the metadata read from the unpruned page."""
-    metadata.body = document.body
-    return metadata
+def _body_verdict(
+    body: Body, signals: PageSignals, page: PageContext, config: ExtractionConfig
+) -> RejectionReason | None:
+    return reason_from_body(signals, body.words, _teaser_share(body.raw, page), config.min_words)
 
 
 def _author_links(tree: HtmlElement) -> list[str]:
@@ -142,17 +164,15 @@ def _author_links(tree: HtmlElement) -> list[str]:
     return list(names)[: rules.AUTHORS_MAX]
 
 
-def _trafilatura_options(url: str) -> Extractor:
-    return Extractor(output_format="python", comments=False, url=url, fast=True)
-
-
 def _teaser_share(blocks: list[Block], page: PageContext) -> float:
-    if not blocks:
+    """Share of the body's words in headline links and cut-off excerpts."""
+    total = sum(b.words for b in blocks)
+    if not total:
         return 0.0
     teasers = sum(
-        1 for b in blocks if fold(b.text) in page.link_texts or rules.ELLIPSIS_END_RE.search(b.text)
+        b.words for b in blocks if fold(b.text) in page.link_texts or rules.ELLIPSIS_END_RE.search(b.text)
     )
-    return teasers / len(blocks)
+    return teasers / total
 
 
 def _meta_content(tree: HtmlElement, name: str) -> str | None:

@@ -42,20 +42,25 @@ NON_ARTICLE_TYPES = {
     "contactpage": RejectionReason.STATIC_PAGE,
 }
 
-# Path patterns of pages that are followed for links but never stored.
+# Path patterns of pages that are followed for links but never stored. Section-like
+# patterns allow one name segment after them ("/tag/river/"), never an article path
+# below them ("/category/city/2026/11/story.html"); page-like patterns are the last segment.
+_NAMED = r"(?:/[^/]+)?/?(?:page/\d+/?)?$"
+_LAST = r"(?:/|\.html?)?$"
 NON_ARTICLE_PATHS: tuple[tuple[RejectionReason, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(pattern, re.IGNORECASE))
     for reason, pattern in (
-        (RejectionReason.TAG_PAGE, r"/(?:tags?|topics?|themen|schlagworte?|etiquetas?|mots-cles)(?:/|$)"),
-        (RejectionReason.AUTHOR_PAGE, r"/(?:authors?|autor(?:en)?|auteurs?|writers?|contributors?|profiles?)(?:/|$)"),
-        (RejectionReason.SEARCH_PAGE, r"/(?:search|suche|recherche|buscar|busqueda)(?:/|\.html?|$)"),
-        (RejectionReason.LISTING_PAGE, r"/(?:category|categories|section|sections|rubrique|ressort|archives?)(?:/|$)|/page/\d+/?$"),
+        (RejectionReason.TAG_PAGE, rf"/(?:tags?|topics?|themen|schlagworte?|etiquetas?|mots-cles){_NAMED}"),
+        (RejectionReason.AUTHOR_PAGE, rf"/(?:authors?|autor(?:en)?|auteurs?|writers?|contributors?|profiles?){_NAMED}"),
+        (RejectionReason.LISTING_PAGE, rf"/(?:category|categories|section|sections|rubrique|ressort){_NAMED}"),
+        (RejectionReason.LISTING_PAGE, r"/(?:archives?|page)(?:/\d+)*/?$"),
+        (RejectionReason.SEARCH_PAGE, rf"/(?:search|suche|recherche|buscar|busqueda){_LAST}"),
         (
             RejectionReason.STATIC_PAGE,
             r"/(?:about|about-us|contact|contact-us|privacy|privacy-policy|terms|terms-of-service|imprint|impressum|"
-            r"datenschutz|legal|cookies?|cookie-policy|advertise|jobs|careers|faq|help|mentions-legales)(?:/|\.html?|$)",
+            rf"datenschutz|legal|cookies?|cookie-policy|advertise|jobs|careers|faq|help|mentions-legales){_LAST}",
         ),
-        (RejectionReason.LOGIN_PAGE, r"/(?:login|log-in|signin|sign-in|register|signup|sign-up|account|my-account)(?:/|\.html?|$)"),
+        (RejectionReason.LOGIN_PAGE, rf"/(?:login|log-in|signin|sign-in|register|signup|sign-up|account|my-account){_LAST}"),
     )
 )
 # A page that declares no article type and no date is still stored when its body is long prose.
