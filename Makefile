@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUNTIME := $(VENV)/.runtime-installed
 STAMP_DEV := $(VENV)/.dev-installed
 
-.PHONY: install install-dev demo test eval bench bench-rss clean
+.PHONY: install install-dev demo test eval bench bench-rss fuzz clean
 
 install: $(STAMP_RUNTIME)
 install-dev: $(STAMP_DEV)
@@ -30,10 +30,16 @@ test: install-dev
 # Throughput and memory over a local site of N real pages (README, "Benchmarks"); not part of `make test`.
 N ?= 5000
 bench: install-dev
-	$(BIN)/python -m bench --pages $(N)
+	$(BIN)/python -m bench --pages $(N) $(ARGS)
 
 bench-rss: install-dev
-	$(BIN)/python -m bench --rss-series 5000,10000,20000
+	$(BIN)/python -m bench --rss-series 5000,10000,20000 $(ARGS)
+
+# A long fuzz run of extraction (tests/test_fuzz_extraction.py), fresh randomness each time; not part of `make test`.
+FUZZ_EXAMPLES ?= 5000
+fuzz: install-dev
+	NEWSCLEAN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz_extraction.py -q -p no:cacheprovider \
+		--timeout=0 --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

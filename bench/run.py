@@ -78,13 +78,17 @@ class RunResult:
     def pages_per_second(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
 
+    @property
+    def cpu_ms_per_page(self) -> float:
+        return 1000 * self.usage.cpu_seconds / self.pages if self.pages else 0.0
+
     def to_dict(self) -> dict[str, Any]:
         usage = {k: v for k, v in asdict(self.usage).items() if k != "rss_series_mb"}
         return {
             "pages": self.pages,
             "seconds": round(self.seconds, 2),
             "pages_per_second": round(self.pages_per_second, 1),
-            "cpu_ms_per_page": round(1000 * self.usage.cpu_seconds / self.pages, 1) if self.pages else None,
+            "cpu_ms_per_page": round(self.cpu_ms_per_page, 1),
             **{k: round(v, 1) if isinstance(v, float) else v for k, v in usage.items()},
             **self.details,
         }
@@ -227,6 +231,9 @@ def _report(info: SiteInfo, server: str, results: dict[str, RunResult], settings
         report["two_core_bound_pages_per_second"] = round(bound, 1)
         if "full" in results:
             report["full_to_bound"] = round(results["full"].pages_per_second / bound, 3)
+            bound_cpu = results["bare"].cpu_ms_per_page + results["trafilatura"].cpu_ms_per_page
+            report["cpu_ms_per_page_bare_plus_trafilatura"] = round(bound_cpu, 1)
+            report["full_cpu_to_bound_cpu"] = round(bound_cpu / results["full"].cpu_ms_per_page, 3)
     return report
 
 
@@ -255,7 +262,8 @@ def format_table(report: dict[str, Any]) -> str:
         "peak RSS MB", "peak PSS MB", "server CPU s", "other CPU s",
     )
     rows = [header]
-    for name, run in report["runs"].items():
+    for name in (name for name in RUN_NAMES if name in report["runs"]):
+        run = report["runs"][name]
         rows.append((
             TITLES[name], str(run["pages"]), f"{run['seconds']:.1f}", f"{run['pages_per_second']:.1f}",
             f"{run['cpu_seconds']:.1f}", f"{run['main_cpu_seconds']:.1f}", f"{run['cpu_ms_per_page']:.1f}", f"{run['peak_rss_mb']:.0f}",
@@ -271,6 +279,12 @@ def format_table(report: dict[str, Any]) -> str:
         if "full_to_bound" in report:
             line += f"; the full crawl reaches {report['full_to_bound']:.2f} of it"
         lines.append(line)
+    if "full_cpu_to_bound_cpu" in report:
+        lines.append(
+            f"CPU per page: bare + trafilatura {report['cpu_ms_per_page_bare_plus_trafilatura']:.1f} ms, "
+            f"full crawl {report['runs']['full']['cpu_ms_per_page']:.1f} ms: with both cores free for it, "
+            f"the full crawl's CPU use allows at most {report['full_cpu_to_bound_cpu']:.2f} of the bound"
+        )
     lines.extend(_warnings(report))
     return "\n".join(lines)
 
@@ -287,7 +301,7 @@ def _warnings(report: dict[str, Any]) -> list[str]:
         if share > BUSY_MACHINE_SHARE:
             warnings.append(
                 f"warning: other processes used {run['other_cpu_seconds']:.0f} CPU s during '{TITLES[name]}' "
-                f"({share:.0%} of a core): its figures are low"
+                f"({share:.0%} of a core): its figures may be low"
             )
     return warnings
 

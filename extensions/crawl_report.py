@@ -30,7 +30,9 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "stored_new": stats.get("newsclean/store/new", 0),
         "stored_updated": stats.get("newsclean/store/updated", 0),
         "stored_unchanged": stats.get("newsclean/store/unchanged", 0),
-        "skipped": {k.removeprefix(REJECTED_PREFIX): v for k, v in sorted(stats.items()) if k.startswith(REJECTED_PREFIX)},
+        "skipped": {
+            k.removeprefix(REJECTED_PREFIX): v for k, v in sorted(stats.items()) if k.startswith(REJECTED_PREFIX)
+        },
         "dropped": {
             k.removeprefix("item_dropped_reasons_count/"): v
             for k, v in sorted(stats.items())

@@ -85,9 +85,12 @@ class UrlState:
         """Seen but never answered, or its last request failed for a reason that may pass."""
         if self.checked_at is None:
             return True
-        if self.error is None:
-            return False
-        return self.error not in FINAL_ERRORS and self.status not in FINAL_STATUSES
+        return self.error is not None and not final_failure(self.error, self.status)
+
+
+def final_failure(error: str, status: int | None) -> bool:
+    """A failure that asking again soon would not change (a 4xx answer, robots.txt, offsite...)."""
+    return error in FINAL_ERRORS or status in FINAL_STATUSES
 
 
 def body_hash(body: bytes) -> str:
@@ -164,7 +167,8 @@ class CrawlState:
         if state is None:
             state = UrlState(url, str(kind), hostname(url), utc_now(), via, found_in, listed_iso)
         elif later(state.listed_date, listed_iso) != state.listed_date or _merged_kind(state.kind, kind) != state.kind:
-            state = replace(state, listed_date=later(state.listed_date, listed_iso), kind=_merged_kind(state.kind, kind))
+            newest = later(state.listed_date, listed_iso)
+            state = replace(state, listed_date=newest, kind=_merged_kind(state.kind, kind))
             if url in self._answered:
                 state.version_date = later(state.version_date, state.listed_date)
         else:
@@ -188,8 +192,13 @@ class CrawlState:
         self._put(state)
 
     def failed(self, url: str, kind: UrlKind, error: str, status: int | None = None) -> None:
+        """Record a failed request. A final failure settles the listed date, as an answer would: a removed
+        article is asked for again only when a sitemap or feed dates it later still."""
         state = self.urls.get(url) or UrlState(url, str(kind), hostname(url), utc_now())
-        self._put(replace(state, checked_at=utc_now(), status=status, error=error))
+        state = replace(state, checked_at=utc_now(), status=status, error=error)
+        if final_failure(error, status):
+            state.version_date = later(state.version_date, state.listed_date)
+        self._put(state)
 
     def dropped(self, url: str, reason: str) -> None:
         """A page whose record a pipeline dropped: not an article to fetch again plainly."""

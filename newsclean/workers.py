@@ -32,10 +32,15 @@ logger = logging.getLogger(__name__)
 PRELOADED_MODULES = ["newsclean.page"]
 STOP_GRACE_SECONDS = 2.0
 START_TIMEOUT_SECONDS = 120.0
+START_ATTEMPTS = 3
 READY = "ready"
+# A real article without declared language or date, so that the first page loads what extraction loads lazily
+# (the language identifier's model, date search), and no real page is billed for it.
+_WARM_UP_SENTENCE = "The first page a worker analyses loads the models that extraction only loads when it needs them. "
 WARM_UP_PAGE = (
-    "<html><head><title>Warm-up</title></head><body><article><p>A first page loads the lazy models.</p></article>"
-    "</body></html>"
+    '<html><head><title>Warm-up</title><meta property="og:type" content="article"></head><body><article><h1>Warm-up</h1>'
+    + f"<p>{_WARM_UP_SENTENCE * 4}</p>" * 3
+    + "</article></body></html>"
 )
 
 
@@ -63,13 +68,13 @@ def serve(connection: Connection) -> None:
     each page received until the pool closes the connection."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _analyse_safely(WARM_UP_PAGE, "https://warm-up.invalid/", None, ExtractionConfig(), "file")
-    connection.send(READY)
-    while True:
-        try:
+    try:
+        connection.send(READY)
+        while True:
             html, url, site, config, via = connection.recv()
-        except (EOFError, OSError):  # the pool closed the pipe
-            return
-        connection.send(_analyse_safely(html, url, site, config, via))
+            connection.send(_analyse_safely(html, url, site, config, via))
+    except (EOFError, OSError):  # the pool closed the pipe
+        return
 
 
 def _analyse_safely(
@@ -82,7 +87,7 @@ def _analyse_safely(
 
 
 class WorkerLost(Exception):
-    """A worker that did not start, or died."""
+    """No worker could be started."""
 
 
 @dataclass(eq=False)
@@ -147,33 +152,39 @@ class AnalysisPool:
         if self._context is None:
             raise RuntimeError("AnalysisPool.start() was not called")
         worker = await self._idle.get()
-        if not worker.process.is_alive():
-            worker = self._replace(worker)
         answered = False
         try:
-            if not worker.ready:
-                await self._started(worker)
+            for _ in range(START_ATTEMPTS):  # a worker found dead, or that never starts, is replaced first
+                if await self._started(worker):
+                    break
+                worker = self._replace(worker)
+            else:
+                raise WorkerLost(f"no extraction worker started in {START_ATTEMPTS} attempts")
             analysis = await self._ask(worker, (html, url, site, self.config, discovered_via))
             answered = True
             return analysis
         except TimeoutError:
             logger.warning("Extraction of %s took over %.0f s; abandoned and its worker replaced", url, self.timeout)
             return PageAnalysis(Rejection(url, RejectionReason.EXTRACTION_TIMEOUT))
-        except (EOFError, OSError, WorkerLost):
-            logger.error("An extraction worker died on %s; replaced", url)
+        except (EOFError, OSError, WorkerLost) as error:
+            logger.error("An extraction worker died on %s (%s); replaced", url, str(error) or type(error).__name__)
             return PageAnalysis(Rejection(url, RejectionReason.UNPARSABLE, "worker crashed"))
         finally:
             # A worker that did not answer may still be busy, or answer late into its pipe: never reuse it.
             self._idle.put_nowait(worker if answered else self._replace(worker))
 
     @staticmethod
-    async def _started(worker: _Worker) -> None:
-        """Wait for a new worker's imports, which do not count against a page's timeout."""
-        try:
-            await asyncio.wait_for(_receive(worker.connection), START_TIMEOUT_SECONDS)
-        except TimeoutError as error:
-            raise WorkerLost(f"no worker started within {START_TIMEOUT_SECONDS:.0f} s") from error
-        worker.ready = True
+    async def _started(worker: _Worker) -> bool:
+        """Is the worker alive and done with its imports and warm-up (which no page's timeout pays for)?"""
+        if not worker.process.is_alive():
+            return False
+        if not worker.ready:
+            try:
+                await asyncio.wait_for(_receive(worker.connection), START_TIMEOUT_SECONDS)
+            except (TimeoutError, EOFError, OSError):
+                return False
+            worker.ready = True
+        return True
 
     async def _ask(self, worker: _Worker, task: tuple[Any, ...]) -> PageAnalysis:
         worker.connection.send(task)

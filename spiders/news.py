@@ -69,16 +69,22 @@ class NewsSpider(AnalysingSpider):
         self.since = _parse_since(since)
         budget = self.source.page_budget if self.source else None
         self.page_budget = int(max_pages) if max_pages else budget
-        extra_hosts = self.source.allowed_hosts if self.source else ()
-        self.allowed_netlocs = {urlsplit(url).netloc.lower() for url in self.start_urls}
-        self.allowed_netlocs |= {host.lower() for host in extra_hosts if ":" in host}
-        self.allowed_hostnames = {host.lower() for host in extra_hosts if ":" not in host}
-        self.allowed_domains = sorted({hostname(f"http://{netloc}/") for netloc in self.allowed_netlocs}
-                                      | self.allowed_hostnames)
+        self._allow_hosts(self.source.allowed_hosts if self.source else ())
         self.requested: set[str] = set()
         self.page_requests = 0
         self.skipped: set[str] = set()
         self.state = CrawlState(None, ())
+
+    def _allow_hosts(self, extra_hosts: Iterable[str]) -> None:
+        """Pages are followed on the start URLs' hosts (host:port) and the extra hosts (any port when
+        none is given); feeds and sitemaps given directly may be elsewhere."""
+        extra = [host.lower() for host in extra_hosts]
+        self.allowed_netlocs = {urlsplit(url).netloc.lower() for url in self.start_urls}
+        self.allowed_netlocs |= {host for host in extra if ":" in host}
+        self.allowed_hostnames = {host for host in extra if ":" not in host}
+        page_hosts = {hostname(f"http://{netloc}/") for netloc in self.allowed_netlocs} | self.allowed_hostnames
+        self.state_hostnames = page_hosts | {hostname(url) for url in self.feed_urls + self.sitemap_urls}
+        self.allowed_domains = sorted(self.state_hostnames)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -216,10 +222,9 @@ class NewsSpider(AnalysingSpider):
     def _open_state(self) -> CrawlState:
         store_url = self.settings.get("STORE_URL")
         incremental = self.settings.getbool("NEWSCLEAN_INCREMENTAL", True)
-        hostnames = {hostname(f"http://{netloc}/") for netloc in self.allowed_netlocs} | self.allowed_hostnames
-        state = CrawlState(open_store(store_url) if store_url else None, hostnames, incremental)
+        state = CrawlState(open_store(store_url) if store_url else None, self.state_hostnames, incremental)
         logger.info("Crawl state: %d known URLs, %d stored articles on %s", len(state.urls), len(state.stored),
-                    ", ".join(sorted(hostnames)))
+                    ", ".join(sorted(self.state_hostnames)))
         return state
 
     def _file_request(self, url: str, kind: UrlKind, found_in: str | None) -> Iterator[Request]:
@@ -273,7 +278,8 @@ class NewsSpider(AnalysingSpider):
         self._answered(response, kind)
         self._inc("newsclean/incremental/not_modified")
         self._host_inc(response.url, "not_modified")
-        requests = [r for child in self.state.children(url) for r in self._file_request(child.url, UrlKind.SITEMAP, url)]
+        children = self.state.children(url)
+        requests = [r for child in children for r in self._file_request(child.url, UrlKind.SITEMAP, url)]
         self.state.flush()
         yield from requests
 

@@ -83,7 +83,8 @@ def listing_html(title: str, path: str, numbers: list[int]) -> str:
         f"<p>The council discussed the plan for the {PLACES[n % len(PLACES)]} on Tuesday.</p></li>"
         for n in numbers
     )
-    main = f'<h1>{title}</h1>\n<ul class="teasers">\n{teasers}\n</ul>\n<nav class="pagination"><span>Page 1</span></nav>'
+    pagination = '<nav class="pagination"><span>Page 1</span></nav>'
+    main = f'<h1>{title}</h1>\n<ul class="teasers">\n{teasers}\n</ul>\n{pagination}'
     return PAGE.format(title=title, path=path, og_type="website", head="", main=main)
 
 

@@ -253,6 +253,16 @@ def test_near_dedup_only_compares_records_the_filters_keep(store_url: str, tmp_p
     assert exported_urls(read_jsonl(out)) == {"https://b.example/news/late-night-buses", "https://a.example/seawall"}
 
 
+def test_records_stored_after_the_near_duplicate_scan_wait_for_the_next_export() -> None:
+    def read(label: str) -> list[ArticleRecord]:
+        return RECORDS[:-1] if label == "scan" else RECORDS
+
+    summary = ExportSummary()
+    exported = list(select_records(read, ExportPlan(near_dedup_threshold=0.8), summary))
+    assert RECORDS[-1] not in exported
+    assert summary.dropped["stored_during_export"] == 1
+
+
 def test_exact_dedup_drops_a_text_already_exported(store_url: str, tmp_path: Path) -> None:
     out = tmp_path / "exact.jsonl"
     run = export(store_url, "-o", str(out), "--dedup", "exact")

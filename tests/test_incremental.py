@@ -243,9 +243,28 @@ def test_a_later_date_seen_in_the_same_crawl_does_not_refetch_next_time(store: S
 
 def test_state_survives_the_round_trip_and_stays_per_host(store: SQLiteStore) -> None:
     state = CrawlState(store, ["news.example"])
-    state.answered("https://news.example/feed.xml", UrlKind.FEED, 200, '"f"', "Fri, 27 Nov 2026 06:00:00 GMT", b"<rss/>")
+    modified = "Fri, 27 Nov 2026 06:00:00 GMT"
+    state.answered("https://news.example/feed.xml", UrlKind.FEED, 200, '"f"', modified, b"<rss/>")
     state.flush()
     (loaded,) = CrawlState(store, ["news.example"]).urls.values()
     assert loaded == state.urls["https://news.example/feed.xml"]
     assert CrawlState(store, ["other.example"]).urls == {}
     assert [s.url for s in CrawlState(store, ["news.example"]).revisits()] == ["https://news.example/feed.xml"]
+
+
+def test_a_removed_article_is_not_asked_for_again_until_listed_later_still(store: SQLiteStore) -> None:
+    url = "https://news.example/c.html"
+    first, second = datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 24, tzinfo=UTC)
+    fetched = CrawlState(store, ["news.example"])
+    fetched.seen(url, UrlKind.PAGE, "sitemap", None, first)
+    fetched.answered(url, UrlKind.PAGE, 200, '"e1"', None, b"<html>", "article")
+    fetched.flush()
+    store.upsert(record(url))
+    relisted = CrawlState(store, ["news.example"])
+    relisted.seen(url, UrlKind.PAGE, "sitemap", None, second)
+    assert relisted.plan_page(url, second) is Plan.REVALIDATE
+    relisted.failed(url, UrlKind.PAGE, "http_404", 404)
+    relisted.flush()
+    after = CrawlState(store, ["news.example"])
+    assert list(after.pending()) == [] and after.plan_page(url, second) is Plan.SKIP
+    assert after.plan_page(url, datetime(2026, 11, 25, tzinfo=UTC)) is Plan.REVALIDATE

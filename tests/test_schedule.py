@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import itertools
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -15,10 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from scrapy.exceptions import UsageError
+from scrapy.utils.test import get_crawler
 
 from newsclean.scheduler import Slot
 from newsclean.siteserver import SiteServer
-from newsclean.sources import Source, SourcesError, load_source, load_sources
+from newsclean.sources import Source, SourcesError, load_sources
+from spiders.news import NewsSpider
 from tests.conftest import FAST_CRAWL, ROOT, ScrapyRun, run_scrapy
 from tests.newssite import write_site
 
@@ -49,13 +53,6 @@ def test_a_bad_source_is_named_with_what_is_wrong(tmp_path: Path, table: str, me
     with pytest.raises(SourcesError, match=r"sources\.toml: source 'gazette': .*" + message.replace("(", r"\(")
                        .replace(")", r"\)")):
         load_sources(path)
-
-
-def test_an_unknown_source_lists_the_known_ones(tmp_path: Path) -> None:
-    path = tmp_path / "sources.toml"
-    path.write_text('[sources.a]\nstart_urls = ["https://a.example/"]\n', encoding="utf-8")
-    with pytest.raises(SourcesError, match="no source named 'b'; known: a"):
-        load_source(path, "b")
 
 
 def test_a_source_is_due_once_a_slot_has_passed_since_its_last_start() -> None:
@@ -141,21 +138,29 @@ def test_report_prints_the_runs_of_a_source(project: Project, first_once: Scrapy
     assert "source ledger" in header and "(finished)" in header
     assert host.strip().startswith(f"127.0.0.2:{project.sites['ledger'].port}: ")
     assert "articles 3 new / 0 updated / 0 unchanged" in host and "empty body 0%" in host
-    everything = run_scrapy("report", *project.settings())
-    assert "source gazette" in everything.stdout and "source ledger" in everything.stdout
 
 
 def test_crawl_news_takes_a_source_with_its_settings(project: Project, first_once: ScrapyRun) -> None:
-    project.write_sources({"ledger": YEARLY}, extra="[sources.ledger.settings]\nNEWSCLEAN_FEED_PATHS = []\n")
-    project.sites["ledger"].clear_log()
+    ledger = project.sites["ledger"]
+    shutil.copy(project.folder / "ledger" / "sitemap.xml", project.folder / "ledger" / "archive.xml")
+    project.write_sources({"ledger": YEARLY}, extra=(f'sitemaps = ["{ledger.url("/archive.xml")}"]\n'
+                                                     "[sources.ledger.settings]\nNEWSCLEAN_FEED_PATHS = []\n"))
+    ledger.clear_log()
     crawl = run_scrapy("crawl", "news", "-a", "source=ledger", *project.settings())
     assert crawl.returncode == 0, crawl.stderr[-3000:]
     requested = project.sites["ledger"].requested_paths()
     assert [p for p in requested if p.startswith("/articles/")] == []  # stored in the first run, unchanged since
     assert not {"/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml"} & set(requested)  # the source's setting
+    assert "/archive.xml" in requested  # a sitemap the source names, which robots.txt does not
     assert project.runs("ledger")[-1][2] == "finished"
-    unknown = run_scrapy("crawl", "news", "-a", "source=nosuch", *project.settings())
-    assert unknown.returncode != 0 and "no source named 'nosuch'" in unknown.stderr
+
+
+def test_an_unknown_source_stops_the_crawl_before_it_starts(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text('[sources.a]\nstart_urls = ["https://a.example/"]\n', encoding="utf-8")
+    crawler = get_crawler(NewsSpider, settings_dict={"NEWSCLEAN_SOURCES_FILE": str(path)})
+    with pytest.raises(UsageError, match="no source named 'nosuch'; known: a"):
+        NewsSpider.from_crawler(crawler, source="nosuch")
 
 
 def test_a_source_locked_by_a_running_crawl_is_not_started(project: Project, first_once: ScrapyRun) -> None:

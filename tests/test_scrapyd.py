@@ -95,8 +95,8 @@ def deploy(project: Path, base: str) -> None:
             shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.exists():
             shutil.copy(source, project / name)
-    (project / "scrapy.cfg").write_text(f"[settings]\ndefault = settings\n\n[deploy]\nurl = {base}/\nproject = newsclean\n",
-                                        encoding="utf-8")
+    config = f"[settings]\ndefault = settings\n\n[deploy]\nurl = {base}/\nproject = newsclean\n"
+    (project / "scrapy.cfg").write_text(config, encoding="utf-8")
     run = subprocess.run([str(BIN / "scrapyd-deploy"), "--version", "1"], cwd=project, env=clean_env(),
                          capture_output=True, text=True, timeout=SAFETY_BOUND, check=False)
     assert run.returncode == 0, run.stdout + run.stderr

@@ -115,20 +115,11 @@ def drop_link_blocks(blocks: list[Block], page: PageContext) -> list[Block]:
 
 
 def _is_link_block(block: Block, page: PageContext) -> bool:
-    if _is_link_only(block, page):
-        return True
+    """A link paragraph, or a label and a link ("DON'T MISS ..."); a linked heading needs the label."""
     label = rules.PROMO_LABEL_RE.match(block.text)
-    return bool(label) and _is_link_only(Block(block.kind, block.text[label.end() :]), page)
-
-
-def drop_about_sections(blocks: list[Block], page: PageContext) -> list[Block]:
-    """A press release's closing "About <organisation>" heading and the blocks after it."""
-    tail_start = len(blocks) // 2
-    for index in range(tail_start, len(blocks)):
-        block = blocks[index]
-        if block.words <= rules.ABOUT_HEADING_MAX_WORDS and rules.ABOUT_HEADING_RE.match(block.text):
-            return blocks[:index]
-    return blocks
+    if label:
+        return _is_link_only(Block(block.kind, block.text[label.end() :]), page)
+    return block.kind == "paragraph" and _is_link_only(block, page)
 
 
 def drop_credits(blocks: list[Block], page: PageContext) -> list[Block]:
@@ -219,7 +210,10 @@ def drop_teaser_pairs(blocks: list[Block], page: PageContext) -> list[Block]:
 
 def drop_excerpt_runs(blocks: list[Block], page: PageContext) -> list[Block]:
     """Two or more consecutive short blocks cut off with an ellipsis: excerpts of other articles."""
-    cut = [b.words <= rules.TEASER_MAX_WORDS and bool(rules.ELLIPSIS_END_RE.search(b.text)) for b in blocks]
+    cut = [
+        rules.EXCERPT_MIN_WORDS <= b.words <= rules.TEASER_MAX_WORDS and bool(rules.ELLIPSIS_END_RE.search(b.text))
+        for b in blocks
+    ]
     in_run = [
         cut[i] and ((i > 0 and cut[i - 1]) or (i + 1 < len(cut) and cut[i + 1])) for i in range(len(blocks))
     ]
@@ -250,7 +244,6 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_excerpt_runs,
     drop_inline_related_links,
     drop_link_blocks,
-    drop_about_sections,
     drop_credits,
     drop_reader_prompts,
     drop_page_furniture,

@@ -90,11 +90,6 @@ PROMO_LABELS = ("don't miss", "don’t miss", "dont miss", "see more", "see also
 PROMO_LABEL_RE = re.compile(rf"^(?:{_alt(PROMO_LABELS)})\b\s*[:：–—-]?\s*", re.IGNORECASE)
 LINK_BLOCK_MAX_WORDS = 30
 
-# "About <organisation>" closing sections of press releases.
-ABOUT_HEADING_RE = re.compile(
-    r"^(?:about|über|à propos d[e'’]|acerca de|sobre|informazioni su|over)\s+\S.{0,60}$", re.IGNORECASE
-)
-ABOUT_HEADING_MAX_WORDS = 6
 
 
 # Labels that stand alone as metadata or widget captions ("Date:", "Share post:").
@@ -120,13 +115,18 @@ PROMPT_PHRASES = (
     "share this article", "share this story", "may be reached at", "can be reached at", "follow him on",
     "follow her on", "follow them on", "order reprints", "for your personal, non-commercial use",
     "for your personal non-commercial use", "print article", "we'd like to hear what you think",
-    "we’d like to hear what you think", "click here to get", "click here for more", "click here to", "support our journalism", "become a subscriber",
+    "we’d like to hear what you think",
+ "support our journalism", "become a subscriber",
     "newsletter abonnieren", "jetzt abonnieren", "folgen sie uns", "laden sie unsere app",
     "abonnez-vous", "inscrivez-vous", "suivez-nous", "téléchargez notre application",
     "suscríbete", "suscribete", "síguenos", "descarga nuestra app", "iscriviti", "seguici",
     "abonneer", "volg ons",
 )
-PROMPT_RE = re.compile(_alt(PROMPT_PHRASES), re.IGNORECASE)
+SOCIAL_NETWORKS = ("twitter", "facebook", "instagram", "youtube", "tiktok", "linkedin", "threads", "bluesky",
+                   "mastodon", "whatsapp", "telegram", "snapchat")
+PROMPT_RE = re.compile(
+    rf"{_alt(PROMPT_PHRASES)}|\bfollow\b.{{0,40}}\bon\s+(?:{_alt(SOCIAL_NETWORKS)})\b", re.IGNORECASE
+)
 PROMPT_MAX_WORDS = 30
 # A container holding several real paragraphs is never pruned, whatever its class says.
 PRUNE_MAX_LONG_PARAGRAPHS = 2
@@ -200,3 +200,4 @@ LINK_ONLY_SHARE = 0.9
 LONG_LINK_MIN_WORDS = 3
 ELLIPSIS_END_RE = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 TEASER_MAX_WORDS = 60
+EXCERPT_MIN_WORDS = 10

@@ -79,7 +79,8 @@ class SQLiteStore:
                 return UpsertOutcome.UNCHANGED
             self._db.execute(
                 "INSERT INTO article_history (url, version, replaced_at, record) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (url, version) DO UPDATE SET replaced_at = excluded.replaced_at, record = excluded.record",
+                " ON CONFLICT (url, version)"
+                " DO UPDATE SET replaced_at = excluded.replaced_at, record = excluded.record",
                 (record.url, row[1], utc_now(), row[2]),
             )
             self._write(record, payload, version=row[1] + 1)
