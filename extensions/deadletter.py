@@ -57,21 +57,22 @@ class DeadLetter:
 
     def item_error(self, item: Any, failure: Failure) -> None:
         error = f"{failure.type.__name__ if failure.type else 'Error'}: {failure.getErrorMessage()}"
-        letter = {"failed_at": utc_now(), "error": error, "record": ItemAdapter(item).asdict()}
+        record = ItemAdapter(item).asdict()
         try:
-            self._write(letter)
+            self._write({"failed_at": utc_now(), "error": error, "record": record})
         except (OSError, TypeError, ValueError) as write_error:
             self.stats.inc_value(LOST)
             logger.critical("Record lost: %s (%s); it could not be written to %s either (%s): %r",
-                            letter["record"].get("url"), error, self.path, write_error, letter["record"])
+                            record.get("url"), error, self.path, write_error, record)
             return
         self.stats.inc_value(DEAD_LETTERED)
-        logger.error("Record not stored (%s); written to %s: %s", error, self.path, letter["record"].get("url"))
+        logger.error("Record not stored (%s); written to %s: %s", error, self.path, record.get("url"))
 
     def spider_closed(self) -> None:
-        if self._file is not None:
+        if self._exporter is not None and self._file is not None:
+            self._exporter.finish_exporting()
             self._file.close()
-            self._file = None
+            self._exporter, self._file = None, None
         dead_lettered, lost = records_not_stored(self.stats.get_stats())
         if dead_lettered or lost:
             logger.error("%d records were not stored: %d are in %s, %d are lost", dead_lettered + lost,
@@ -81,7 +82,9 @@ class DeadLetter:
         if self._exporter is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = self.path.open("ab")
-            self._exporter = JsonLinesItemExporter(self._file, ensure_ascii=False)
+            # Scrapy annotates the stream as BytesIO; any binary file works.
+            self._exporter = JsonLinesItemExporter(self._file, encoding="utf-8", ensure_ascii=False)  # type: ignore[arg-type]
+            self._exporter.start_exporting()
         assert self._file is not None
         self._exporter.export_item(letter)
         self._file.flush()

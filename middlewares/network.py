@@ -89,7 +89,8 @@ class AddressPolicy:
         return cls(frozenset(hosts), tuple(networks))
 
     def union(self, other: AddressPolicy) -> AddressPolicy:
-        return AddressPolicy(self.hosts | other.hosts, self.networks + tuple(n for n in other.networks if n not in self.networks))
+        networks = self.networks + tuple(n for n in other.networks if n not in self.networks)
+        return AddressPolicy(self.hosts | other.hosts, networks)
 
     def permits(self, host: str, address: str) -> bool:
         """May `host`, which resolved to `address`, be connected to?"""

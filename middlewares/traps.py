@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 DEPTH_META_KEY = "newsclean_non_article_depth"
 TRAPS_PREFIX = "newsclean/traps/"
+# Signal sent for each page request TrapGuard drops, with `request` and `limit`: a crawl state that keeps the
+# URLs a crawl found can forget these, so that the next crawl does not start again from inside a trap.
+request_trapped = object()
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,10 @@ class TrapLimits:
 
 def non_article_depth(response: Response | None) -> int:
     """How many non-article pages in a row lead to the links of `response`, itself included."""
-    if response is None or not is_page_request(response.request) or response.meta.get(VERDICT_META_KEY) == ARTICLE_VERDICT:
+    request = response.request if response is not None else None
+    if request is None or not is_page_request(request) or request.meta.get(VERDICT_META_KEY) == ARTICLE_VERDICT:
         return 0
-    depth: int = response.meta.get(DEPTH_META_KEY, 0)
+    depth: int = request.meta.get(DEPTH_META_KEY, 0)
     return depth + 1
 
 
@@ -88,7 +92,7 @@ class TrapGuard(BaseSpiderMiddleware):
         depth = non_article_depth(response)
         limit = self._limit_reached(request.url, depth)
         if limit is not None:
-            self._count(limit, request.url)
+            self._drop(request, limit)
             return None
         host, path, query = _parts(request.url)
         self.pages_per_host[host] += 1
@@ -113,14 +117,15 @@ class TrapGuard(BaseSpiderMiddleware):
             return "query_variants"
         return None
 
-    def _count(self, limit: str, url: str) -> None:
+    def _drop(self, request: Request, limit: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"{TRAPS_PREFIX}{limit}")
-        host, path, _ = _parts(url)
+        self.crawler.signals.send_catch_log(request_trapped, request=request, limit=limit, spider=self.crawler.spider)
+        host, path, _ = _parts(request.url)
         key = (limit, host if limit == "host_budget" else f"{host}{path}")
         if key not in self._reported:
             self._reported.add(key)
-            logger.info("Not following more links (%s limit reached): %s", limit, url)
+            logger.info("Not following more links (%s limit reached): %s", limit, request.url)
 
 
 def _parts(url: str) -> tuple[str, str, str]:

@@ -18,7 +18,9 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 UTF8_CP1252_ERRORS = "newsclean-cp1252"
 # Guesses of the detector that are Latin-script single-byte charsets: on short texts it confuses them
 # (French in windows-1252 comes back as windows-1250 or -1257), so Windows-1252 is used instead.
-_LATIN_GUESS_RE = re.compile(r"^(?:cp125[02478]|latin_1|iso8859_(?:[1-49]|1[03456])|mac_(?:roman|latin2|iceland|turkish)|cp8[56]\d)$")
+_LATIN_GUESS_RE = re.compile(
+    r"^(?:cp125[02478]|latin_1|iso8859_(?:[1-49]|1[03456])|mac_(?:roman|latin2|iceland|turkish)|cp8[56]\d)$"
+)
 BINARY_MAGIC = (
     b"%PDF-", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b",
     b"OggS", b"ID3", b"\x1a\x45\xdf\xa3", b"fLaC", b"7z\xbc\xaf\x27\x1c", b"Rar!", b"\x00\x00\x01\xba",
@@ -42,7 +44,7 @@ codecs.register_error(UTF8_CP1252_ERRORS, _cp1252_bytes)
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """The text of an HTML page, decoded by the rules in this module's docstring."""
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
+    if bom_encoding and bom:
         return body[len(bom) :].decode(bom_encoding, errors="replace")
     try:
         return body.decode("utf-8")

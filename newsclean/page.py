@@ -13,8 +13,8 @@ from newsclean.extraction import (
     Rejection,
     RejectionReason,
     SiteProfile,
+    analyse_tree,
     extract,
-    extract_tree,
     parse_html,
 )
 from newsclean.inputs import SavedPage
@@ -31,6 +31,7 @@ class PageAnalysis:
     outcome: ArticleRecord | Rejection
     links: list[str] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)
+    block_keys: tuple[str, ...] = ()
 
 
 def analyse_page(
@@ -47,8 +48,8 @@ def analyse_page(
         return PageAnalysis(Rejection(url, reason))
     base = _base_url(tree, url)
     links, feeds = page_links(tree, base), feed_links(tree, base)
-    outcome = extract_tree(tree, url, site, config=config, discovered_via=discovered_via)
-    return PageAnalysis(outcome, links, feeds)
+    extraction = analyse_tree(tree, url, site, config=config, discovered_via=discovered_via)
+    return PageAnalysis(extraction.outcome, links, feeds, extraction.block_keys)
 
 
 def _base_url(tree: HtmlElement, url: str) -> str:

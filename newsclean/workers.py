@@ -38,7 +38,8 @@ READY = "ready"
 # (the language identifier's model, date search), and no real page is billed for it.
 _WARM_UP_SENTENCE = "The first page a worker analyses loads the models that extraction only loads when it needs them. "
 WARM_UP_PAGE = (
-    '<html><head><title>Warm-up</title><meta property="og:type" content="article"></head><body><article><h1>Warm-up</h1>'
+    '<html><head><title>Warm-up</title><meta property="og:type" content="article"></head>'
+    "<body><article><h1>Warm-up</h1>"
     + f"<p>{_WARM_UP_SENTENCE * 4}</p>" * 3
     + "</article></body></html>"
 )
@@ -210,12 +211,17 @@ class AnalysisPool:
         return self._spawn()
 
 
+def _set_once(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 async def _receive(connection: Connection) -> Any:
     """Wait without blocking the loop until the worker sends something, then read it."""
     loop = asyncio.get_running_loop()
     readable: asyncio.Future[None] = loop.create_future()
     fd = connection.fileno()
-    loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+    loop.add_reader(fd, _set_once, readable)
     try:
         await readable
     finally:

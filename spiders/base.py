@@ -112,7 +112,7 @@ class AnalysingSpider(scrapy.Spider):
         """Errback that middlewares.failures.FailureAccounting gives page requests: counts the failed fetch by
         its reason (`newsclean/fetch/failed/<reason>`: http_404, timeout, too_large, ...), then hands it on to
         `request_failed`."""
-        self._inc_stat(f"{FAILED_PREFIX}{failure_reason(failure.value)}")
+        self._inc_stat(f"{FAILED_PREFIX}{failure_reason(failure.value or Exception())}")
         return self.request_failed(failure)
 
     def request_failed(self, failure: Failure) -> Any:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import gzip
 import html
 import os
-import socket
 import threading
 import zlib
 from collections.abc import Callable
@@ -82,33 +81,29 @@ ENGLISH = (
 )
 
 
-def _article(title: str, paragraphs: tuple[str, ...], **serving: str | None) -> Article:
-    return Article(title, paragraphs, **serving)  # type: ignore[arg-type]
-
-
 ARTICLES: dict[str, Article] = {
-    "/articles/plain.html": _article("Evening ferry gets two more crossings", ENGLISH),
-    "/articles/latin1-header.html": _article(
+    "/articles/plain.html": Article("Evening ferry gets two more crossings", ENGLISH),
+    "/articles/latin1-header.html": Article(
         "Saint-Étienne : la rénovation votée", FRENCH, body_encoding="iso-8859-1", header_charset="ISO-8859-1"),
-    "/articles/latin1-meta.html": _article(
+    "/articles/latin1-meta.html": Article(
         "L'église rouvrira après dix-huit mois", FRENCH, body_encoding="iso-8859-1", header_charset=None,
         meta_charset="iso-8859-1"),
-    "/articles/latin1-nowhere.html": _article(
+    "/articles/latin1-nowhere.html": Article(
         "Les élus votent à l'unanimité", FRENCH, body_encoding="iso-8859-1", header_charset=None),
-    "/articles/cp1252-meta.html": _article(
+    "/articles/cp1252-meta.html": Article(
         "La boulangerie du quai a rouvert", WINDOWS_1252, body_encoding="cp1252", header_charset=None,
         meta_charset="windows-1252"),
-    "/articles/cp1252-nowhere.html": _article(
+    "/articles/cp1252-nowhere.html": Article(
         "Le pain de campagne à 3,50 €", WINDOWS_1252, body_encoding="cp1252", header_charset=None),
-    "/articles/cp1252-labelled-utf8.html": _article(
+    "/articles/cp1252-labelled-utf8.html": Article(
         "Un four qui consomme moitié moins", WINDOWS_1252, body_encoding="cp1252", header_charset="utf-8"),
-    "/articles/utf8-labelled-latin1.html": _article(
+    "/articles/utf8-labelled-latin1.html": Article(
         "Les brioches du dimanche sont de retour", WINDOWS_1252, header_charset="ISO-8859-1"),
-    "/articles/malformed.html": _article("Cannery shift ends too late for the ferry", ENGLISH),
-    "/articles/flaky.html": _article("Pass prices rise by three dollars", ENGLISH),
-    "/articles/tracked.html": _article("Public meeting on the north landing", ENGLISH),
-    "/articles/compressed.html": _article("Four hundred signatures for a later boat", ENGLISH),
-    "/articles/moved.html": _article("Library hosts the ferry meeting", ENGLISH),
+    "/articles/malformed.html": Article("Cannery shift ends too late for the ferry", ENGLISH),
+    "/articles/flaky.html": Article("Pass prices rise by three dollars", ENGLISH),
+    "/articles/tracked.html": Article("Public meeting on the north landing", ENGLISH),
+    "/articles/compressed.html": Article("Four hundred signatures for a later boat", ENGLISH),
+    "/articles/moved.html": Article("Library hosts the ferry meeting", ENGLISH),
 }
 TRACKED_LINKS = (
     "/articles/tracked.html?utm_source=newsletter&utm_medium=email&fbclid=IwAR0x",
@@ -159,7 +154,8 @@ def malformed_html(article: Article) -> str:
     first, second, third, fourth = (html.escape(p, quote=False) for p in article.paragraphs)
     return (
         "<html><head><title>" + html.escape(article.title) + "</title><meta property='og:type' content=article>"
-        "<meta name=author content='Sam Rivera'></head><body><div class=wrap data-x=a\"b'c><nav><a href=/>Home</a></nav>"
+        "<meta name=author content='Sam Rivera'></head><body><div class=wrap data-x=a\"b'c>"
+        "<nav><a href=/>Home</a></nav>"
         f"<article><h1>{html.escape(article.title)}</h2><p>{first}<p>{second}</span>"
         f"<p><b><i>{third}</b></i><p>{fourth}</div></article></td></table><!-- unterminated"
     )
@@ -185,7 +181,8 @@ def gzip_bomb(inflated: int = 64 * MIB) -> bytes:
 @cache
 def pathological_html() -> bytes:
     """A page at which trafilatura works for minutes: a few megabytes of tiny paragraphs."""
-    return ("<html><body><article>" + "<p>word word word</p>" * PATHOLOGICAL_PARAGRAPHS + "</article></body></html>").encode()
+    paragraphs = "<p>word word word</p>" * PATHOLOGICAL_PARAGRAPHS
+    return f"<html><body><article>{paragraphs}</article></body></html>".encode()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -198,7 +195,7 @@ class _Handler(BaseHTTPRequestHandler):
         route = self.server.site.route(url.path)
         try:
             route(self, parse_qs(url.query))
-        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
     def log_message(self, format: str, *args: object) -> None:
@@ -268,7 +265,9 @@ class HostileSite:
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stopping.set()
         assert self._server is not None
         self._server.shutdown()
@@ -285,7 +284,7 @@ class HostileSite:
             return self._loop
         return ROUTES.get(path, _not_found)
 
-    def _article(self, handler: _Handler, query: dict[str, list[str]]) -> None:
+    def Article(self, handler: _Handler, query: dict[str, list[str]]) -> None:
         path = urlsplit(handler.path).path
         article = ARTICLES[path]
         if path == "/articles/flaky.html" and self.paths().count(path) == 1:

@@ -28,7 +28,7 @@ import pytest
 from newsclean.siteserver import SiteServer
 from newsclean.store import open_store
 from tests.conftest import FAST_CRAWL, ROOT, ScrapyRun, last_run_stats, run_scrapy, stored_records
-from tests.hostile_server import ARTICLES, HostileSite, Hit
+from tests.hostile_server import ARTICLES, Hit, HostileSite
 from tests.newssite import write_site
 
 CRAWL_SETTINGS = (

@@ -17,7 +17,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
 from middlewares.network import AddressPolicy, is_public
-from middlewares.traps import TrapGuard, TrapLimits
+from middlewares.traps import TrapGuard, TrapLimits, request_trapped
 from newsclean.encoding import decode_html, looks_binary
 from newsclean.extraction import DEFAULT_CONFIG, Rejection, RejectionReason, extract
 from newsclean.record import ArticleRecord
@@ -100,7 +100,8 @@ def test_a_pathological_page_is_abandoned_for_real_and_its_worker_replaced() -> 
     pool.start()
     try:
         first_pid = pool.pids[0]
-        slow = asyncio.run(_analyse_both(pool, pathological_html().decode(), article_html(ARTICLES["/articles/plain.html"])))
+        normal = article_html(ARTICLES["/articles/plain.html"])
+        slow = asyncio.run(_analyse_both(pool, pathological_html().decode(), normal))
         replacement_pid = pool.pids[0]
     finally:
         pool.close()
@@ -194,9 +195,12 @@ def test_non_article_depth_restarts_at_each_article() -> None:
     assert request is not None and request.meta["newsclean_non_article_depth"] == 0
 
 
-def test_each_host_has_a_page_budget() -> None:
+def test_each_host_has_a_page_budget_and_dropped_requests_are_signalled() -> None:
     guard = _guard(host_pages=2)
+    trapped: list[tuple[str, str]] = []
+    guard.crawler.signals.connect(lambda request, limit: trapped.append((request.url, limit)), request_trapped, weak=False)
     kept = [guard.get_processed_request(_page(f"https://{host}/{n}.html"), None)
             for host in ("a.example", "b.example") for n in range(3)]
     assert [request is not None for request in kept] == [True, True, False, True, True, False]
     assert guard.crawler.stats.get_value("newsclean/traps/host_budget") == 2  # type: ignore[union-attr]
+    assert trapped == [("https://a.example/2.html", "host_budget"), ("https://b.example/2.html", "host_budget")]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from lxml.etree import _Element
@@ -35,7 +36,9 @@ class PageContext:
 
     title: str
     link_texts: frozenset[str]
+    url: str = ""
     boilerplate: frozenset[str] = frozenset()
+    openings: Mapping[int, int] = field(default_factory=dict)
 
     @cached_property
     def long_link_texts(self) -> tuple[str, ...]:
@@ -80,11 +83,42 @@ def clean_blocks(blocks: Sequence[Block], page: PageContext) -> list[Block]:
 
 
 def drop_site_boilerplate(blocks: list[Block], page: PageContext) -> list[Block]:
-    """Blocks this host repeats on many pages (learned across a crawl)."""
-    if not page.boilerplate:
+    """Blocks this host repeats on many pages, and teasers opening another of its articles.
+
+    Learned across a crawl (see newsclean.siteknowledge); never empties a body.
+    """
+    if not page.boilerplate and not page.openings:
         return blocks
-    kept = [b for b in blocks if fold(b.text) not in page.boilerplate]
+    kept = [b for b in blocks if not _is_site_boilerplate(b, page)]
     return kept if kept else blocks
+
+
+def _is_site_boilerplate(block: Block, page: PageContext) -> bool:
+    if block.words > rules.BOILERPLATE_MAX_WORDS:
+        return False
+    own = stable_hash(page.url)
+    key = opening_key(block.text)
+    opens = page.openings.get(stable_hash(key)) if key else None
+    if opens is not None:
+        return opens != own
+    return fold(block.text) in page.boilerplate
+
+
+def opening_key(text: str) -> str:
+    """The first words of a text, folded: how a teaser excerpt is matched to the article it opens."""
+    words = fold(text).split()
+    return " ".join(words[: rules.OPENING_WORDS]) if len(words) >= rules.OPENING_MIN_WORDS else ""
+
+
+def stable_hash(text: str) -> int:
+    """A 64-bit hash that is the same in every process (unlike hash())."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def block_keys(blocks: Sequence[Block]) -> tuple[str, ...]:
+    """Folded texts of the short blocks of a page, each once: what site boilerplate is learned from."""
+    keys = dict.fromkeys(fold(b.text) for b in blocks if b.words <= rules.BOILERPLATE_MAX_WORDS)
+    return tuple(key for key in keys if key)
 
 
 def drop_title_repeat(blocks: list[Block], page: PageContext) -> list[Block]:

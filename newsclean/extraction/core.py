@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urljoin
@@ -14,7 +15,15 @@ from trafilatura.settings import Document, Extractor
 from trafilatura.utils import load_html
 
 from newsclean.extraction import rules
-from newsclean.extraction.blocks import Block, PageContext, blocks_text, body_blocks, clean_blocks, fold
+from newsclean.extraction.blocks import (
+    Block,
+    PageContext,
+    block_keys,
+    blocks_text,
+    body_blocks,
+    clean_blocks,
+    fold,
+)
 from newsclean.extraction.metadata import StructuredData, iso_datetime, page_metadata, structured_data
 from newsclean.extraction.prune import prune_noise
 from newsclean.extraction.pagetype import (
@@ -40,9 +49,23 @@ class ExtractionConfig:
 
 @dataclass(frozen=True)
 class SiteProfile:
-    """What a crawl has learned about one host: folded text blocks that are boilerplate there."""
+    """What a crawl has learned about one host.
+
+    `boilerplate`: folded text blocks that recur on many of its pages; `openings`: the stable
+    hashes (blocks.stable_hash) of the opening words (blocks.opening_key) of its stored articles,
+    mapped to the hashes of their URLs, so that a teaser of another article can be recognised.
+    """
 
     boilerplate: frozenset[str] = field(default_factory=frozenset)
+    openings: Mapping[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The outcome of a page, and the keys of its short blocks for learning site boilerplate."""
+
+    outcome: ArticleRecord | Rejection
+    block_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,19 +122,36 @@ def extract_tree(
     record_id_override: str | None = None,
 ) -> ArticleRecord | Rejection:
     """extract() on a parsed tree. The tree is pruned in place."""
+    return analyse_tree(
+        tree, url, site, config=config, discovered_via=discovered_via, record_id_override=record_id_override
+    ).outcome
+
+
+def analyse_tree(
+    tree: HtmlElement,
+    url: str,
+    site: SiteProfile | None = None,
+    *,
+    config: ExtractionConfig = DEFAULT_CONFIG,
+    discovered_via: DiscoveredVia = "file",
+    record_id_override: str | None = None,
+) -> Extraction:
+    """extract_tree(), also giving the keys of the page's short blocks."""
     structured = structured_data(tree)
     signals = PageSignals(
         url=url, og_type=_meta_content(tree, "og:type"), schema_types=frozenset(structured.types), has_date=False
     )
     if reason := reason_from_markup_or_url(signals):
-        return Rejection(url, reason)
+        return Extraction(Rejection(url, reason))
     metadata = page_metadata(tree, url, structured)
     metadata.author = metadata.author or "; ".join(_author_links(tree)) or None
     signals = replace(signals, has_date=bool(metadata.date))
     page = PageContext(
         title=(metadata.title or "").strip(),
         link_texts=frozenset(fold(text) for text in (a.text_content() for a in tree.iter("a")) if text.strip()),
+        url=url,
         boilerplate=site.boilerplate if site else frozenset(),
+        openings=site.openings if site else {},
     )
     prune_noise(tree)
     body = _extract_body(tree, url, page, fast=True)
@@ -121,8 +161,9 @@ def extract_tree(
         if fuller.words > body.words:
             body, verdict = fuller, _body_verdict(fuller, signals, page, config)
     if verdict is not None:
-        return Rejection(url, verdict, f"{body.words} words")
-    return _record(metadata, structured, tree, body.blocks, url, discovered_via, record_id_override)
+        return Extraction(Rejection(url, verdict, f"{body.words} words"))
+    record = _record(metadata, structured, tree, body.blocks, url, discovered_via, record_id_override)
+    return Extraction(record, block_keys(body.raw))
 
 
 @dataclass(frozen=True)

@@ -200,4 +200,9 @@ LINK_ONLY_SHARE = 0.9
 LONG_LINK_MIN_WORDS = 3
 ELLIPSIS_END_RE = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 TEASER_MAX_WORDS = 60
+# Site knowledge: blocks longer than this are never treated as a host's boilerplate; a teaser
+# is matched to the article whose first OPENING_WORDS words it repeats.
+BOILERPLATE_MAX_WORDS = 60
+OPENING_WORDS = 12
+OPENING_MIN_WORDS = 8
 EXCERPT_MIN_WORDS = 10

@@ -1,0 +1,88 @@
+"""Site knowledge: what recurs across the pages of one host, learned as a crawl goes.
+
+A short block that appears on many article pages of a host (a share bar, a newsletter prompt,
+a "Related articles" heading, a footer line) is boilerplate for that host; a block that opens
+another stored article of the host is a teaser. extract() then drops both (SiteProfile).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from newsclean.extraction import SiteProfile
+from newsclean.extraction.blocks import opening_key, stable_hash
+
+
+@dataclass(frozen=True)
+class KnowledgeThresholds:
+    """When a recurring block counts as boilerplate: seen on `min_pages` article pages and on at
+    least `min_share` of the host's article pages so far. `max_keys` bounds memory per host."""
+
+    min_pages: int = 3
+    min_share: float = 0.3
+    max_keys: int = 20_000
+    max_openings: int = 5_000
+
+
+@dataclass
+class HostKnowledge:
+    """Counts for one host: article pages seen, and on how many of them each block key appeared."""
+
+    pages: int = 0
+    block_pages: Counter[str] = field(default_factory=Counter)
+    openings: dict[str, str] = field(default_factory=dict)
+
+    def observe(self, keys: Iterable[str], url: str, text: str, max_keys: int) -> None:
+        self.pages += 1
+        self.block_pages.update(set(keys))
+        if opening := opening_key(text):
+            self.openings[opening] = url
+        if len(self.block_pages) > max_keys:
+            self._forget_rare()
+
+    def _forget_rare(self) -> None:
+        """Drop keys seen once: they cannot be boilerplate yet, and they are most of the keys."""
+        self.block_pages = Counter({key: count for key, count in self.block_pages.items() if count > 1})
+
+    def profile(self, thresholds: KnowledgeThresholds) -> SiteProfile:
+        """Boilerplate keys, and the openings of the most recent articles as stable hashes."""
+        needed = max(thresholds.min_pages, thresholds.min_share * self.pages)
+        boilerplate = frozenset(key for key, count in self.block_pages.items() if count >= needed)
+        recent = list(self.openings.items())[-thresholds.max_openings :]
+        openings = {stable_hash(opening): stable_hash(url) for opening, url in recent}
+        return SiteProfile(boilerplate=boilerplate, openings=openings)
+
+
+class SiteKnowledge:
+    """Per-host knowledge for one crawl (or loaded from the store), with cached profiles."""
+
+    def __init__(self, thresholds: KnowledgeThresholds | None = None) -> None:
+        self.thresholds = thresholds or KnowledgeThresholds()
+        self.hosts: dict[str, HostKnowledge] = {}
+        self._profiles: dict[str, tuple[int, SiteProfile]] = {}
+
+    def observe(self, host: str, keys: Iterable[str], url: str, text: str) -> None:
+        """Learn from one article page of `host`: its short block keys and its opening words."""
+        self.hosts.setdefault(host, HostKnowledge()).observe(keys, url, text, self.thresholds.max_keys)
+
+    def profile(self, host: str) -> SiteProfile | None:
+        """What extraction should know about `host`, or None before anything was learned.
+
+        Rebuilt when the host's page count has grown by a tenth since the last build, so the
+        cost stays small on large crawls while early pages learn fast.
+        """
+        knowledge = self.hosts.get(host)
+        if knowledge is None:
+            return None
+        built_at, profile = self._profiles.get(host, (-1, SiteProfile()))
+        if knowledge.pages > built_at + built_at // 10:
+            profile = knowledge.profile(self.thresholds)
+            self._profiles[host] = (knowledge.pages, profile)
+        return profile
+
+    def restore(self, host: str, pages: int, block_pages: Mapping[str, int], openings: Mapping[str, str]) -> None:
+        """Load what an earlier crawl learned about `host` (from the store)."""
+        self.hosts[host] = HostKnowledge(pages, Counter(block_pages), dict(openings))
+        self._profiles.pop(host, None)
