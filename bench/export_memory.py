@@ -36,10 +36,10 @@ BATCH = 5000
 SYNDICATED_SHARE = 0.05
 HOSTS = [f"news{number}.example" for number in range(40)]
 EXPORTS = {
-    "jsonl.gz": ["-o", "{out}/plain.jsonl.gz"],
-    "dolma, zst shards of 50,000": ["--format", "dolma", "--shard-size", "50000", "-o", "{out}/dolma.jsonl.zst"],
-    "--dedup exact": ["--dedup", "exact", "-o", "{out}/exact.jsonl.gz"],
-    "--near-dedup 0.8": ["--near-dedup", "0.8", "-o", "{out}/near.jsonl.gz"],
+    "plain": ["-o", "{out}/plain.jsonl.gz"],
+    "dolma": ["--format", "dolma", "--shard-size", "50000", "-o", "{out}/dolma.jsonl.zst"],
+    "exact": ["--dedup", "exact", "-o", "{out}/exact.jsonl.gz"],
+    "near": ["--near-dedup", "0.8", "-o", "{out}/near.jsonl.gz"],
 }
 INSERT = ("INSERT INTO articles (url, id, canonical_url, hostname, published, language, content_hash, fetched_at,"
           " version, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)")
@@ -126,7 +126,7 @@ def _rows(generator: ArticleGenerator, numbers: range) -> Iterator[tuple[object,
 
 def measure_export(store: Path, size: int, name: str, args: list[str], out: Path) -> Measurement:
     """Run one export as a child process; its peak RSS comes from wait4()."""
-    command = [sys.executable, "-m", "scrapy", "export", *(a.format(out=out) for a in args),
+    command = [sys.executable, "-m", "scrapy", "export", *(arg.format(out=out) for arg in args),
                "-s", f"STORE_URL=sqlite:///{store}"]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -143,6 +143,7 @@ def measure_export(store: Path, size: int, name: str, args: list[str], out: Path
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="20000,200000", help="store sizes, comma-separated")
+    parser.add_argument("--exports", default=",".join(EXPORTS), help=f"which exports, of {', '.join(EXPORTS)}")
     parser.add_argument("--keep", metavar="DIR", help="keep the generated stores in DIR (and reuse them)")
     parser.add_argument("--json", metavar="FILE", help="also write the measurements as JSON")
     options = parser.parse_args(argv)
@@ -153,9 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         for size in (int(value) for value in options.sizes.split(",")):
             store = workdir / f"store-{size}.db"
             generate_store(store, size)
-            for name, args in EXPORTS.items():
+            for name in options.exports.split(","):
                 out = Path(tempfile.mkdtemp(dir=workdir))
-                results.append(measure_export(store, size, name, args, out))
+                results.append(measure_export(store, size, name, EXPORTS[name], out))
                 shutil.rmtree(out)
                 print(_row(results[-1]), flush=True)
     finally:
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _row(result: Measurement) -> str:
-    return (f"| {result.store_records:>9,} | {result.export:<28} | {result.peak_rss_mb:8.1f} MB "
+    return (f"| {result.store_records:>9,} | {result.export:<5} | {result.peak_rss_mb:8.1f} MB "
             f"| {result.wall_seconds:7.1f} s | {result.summary} |")
 
 

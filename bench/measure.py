@@ -140,7 +140,9 @@ def run_measured(
 ) -> tuple[int, TreeUsage]:
     """Run `command` (output to log_path), sampling its process tree; its exit status and usage."""
     with log_path.open("wb") as log:
-        process = subprocess.Popen(list(command), cwd=cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            list(command), cwd=cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+        )
         sampler = TreeSampler(process.pid, server_pid).start()
         try:
             returncode = process.wait()

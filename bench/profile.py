@@ -28,7 +28,7 @@ REACTOR_TASKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("SQLite store pipeline", ("StorePipeline", "SQLiteStore", "_Transaction")),
     ("other item pipelines", ("ValidationPipeline", "DuplicatesPipeline")),
     ("stats", ("StatsCollector", "inc_value")),
-    ("HTTP download (Twisted, http11)", ("http11", "twisted/internet/tcp", "twisted/web", "Downloader", "downloadermiddlewares")),
+    ("HTTP download (Twisted, http11)", ("http11", "twisted/internet/tcp", "twisted/web", "Downloader")),
     ("scheduler and dupefilter", ("Scheduler", "fingerprint", "DupeFilter", "pqueues")),
     ("Scrapy engine, scraper, spider middlewares", ("ExecutionEngine", "Scraper", "spidermiddlewares", "scrapy/")),
     ("logging", ("logging/__init__",)),

@@ -22,7 +22,7 @@ import platform
 import signal
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +33,7 @@ import scrapy
 import trafilatura
 
 from bench.measure import TreeUsage, run_measured
-from bench.profile import Profile, format_profile, py_spy_command, summarize
+from bench.profile import format_profile, py_spy_command, summarize
 from bench.server import SiteProcess, serve
 from bench.site import SiteInfo, build_site, find_sources
 
@@ -55,6 +55,7 @@ CRAWL_SETTINGS = {
     "NEWSCLEAN_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
 }
 OK_STATUS = "downloader/response_status_count/200"
+RSS_POINTS = 10
 BUSY_MACHINE_SHARE = 0.10
 RUN_NAMES = ("bare", "trafilatura", "full")
 TITLES = {
@@ -84,7 +85,9 @@ class RunResult:
 
     def to_dict(self) -> dict[str, Any]:
         usage = {k: v for k, v in asdict(self.usage).items() if k != "rss_series_mb"}
+        series = self.usage.rss_series_mb
         return {
+            "rss_mb_over_time": series[:: max(1, len(series) // RSS_POINTS)],
             "pages": self.pages,
             "seconds": round(self.seconds, 2),
             "pages_per_second": round(self.pages_per_second, 1),
@@ -109,8 +112,8 @@ def run_bare(site: SiteProcess, workdir: Path, settings: dict[str, str]) -> RunR
         "runspider", "bench/bare_spider.py", "-a", f"start={site.base_url}/", "-a", f"stats_out={stats_path}",
         settings={**settings, "STORE_URL": ""},
     )
-    stats = _crawl_stats(command, workdir / "bare.log", site, lambda: json.loads(stats_path.read_text("utf-8")))
-    return RunResult("bare", stats[OK_STATUS], _elapsed(stats), stats["_usage"])
+    stats, usage = _crawl(command, workdir / "bare.log", site, lambda: json.loads(stats_path.read_text("utf-8")))
+    return RunResult("bare", stats[OK_STATUS], _elapsed(stats), usage)
 
 
 def run_trafilatura(site: SiteProcess, root: Path, workdir: Path) -> RunResult:
@@ -126,22 +129,24 @@ def run_trafilatura(site: SiteProcess, root: Path, workdir: Path) -> RunResult:
 def run_full(site: SiteProcess, workdir: Path, pages: int, settings: dict[str, str]) -> RunResult:
     database = _fresh_database(workdir / f"full-{pages}.db")
     command = _news_command(site, database, settings)
-    stats = _crawl_stats(command, workdir / f"full-{pages}.log", site, lambda: _last_run_stats(database))
+    stats, usage = _crawl(command, workdir / f"full-{pages}.log", site, lambda: _last_run_stats(database))
     details = {
         "articles_stored": stats.get("newsclean/store/new", 0),
         "rejected": {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("newsclean/pages/rejected/")},
         "dropped": {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("item_dropped_reasons_count/")},
     }
-    return RunResult("full", stats[OK_STATUS], _elapsed(stats), stats["_usage"], details)
+    return RunResult("full", stats[OK_STATUS], _elapsed(stats), usage, details)
 
 
-def run_profile(site: SiteProcess, workdir: Path, pages: int, settings: dict[str, str]) -> tuple[Profile, int]:
-    """The full crawl again, under py-spy; its profile and the pages it fetched."""
+def run_profile(site: SiteProcess, workdir: Path, pages: int, settings: dict[str, str]) -> dict[str, Any]:
+    """The full crawl again, under py-spy: where its CPU went, as data and as text."""
     database = _fresh_database(workdir / f"profile-{pages}.db")
     folded = workdir / f"profile-{pages}.folded"
     command = py_spy_command(_news_command(site, database, settings), folded)
-    stats = _crawl_stats(command, workdir / f"profile-{pages}.log", site, lambda: _last_run_stats(database))
-    return summarize(folded), int(stats[OK_STATUS])
+    stats, _usage = _crawl(command, workdir / f"profile-{pages}.log", site, lambda: _last_run_stats(database))
+    profile, fetched = summarize(folded), int(stats[OK_STATUS])
+    summary = {"pages": fetched, "folded_stacks": str(folded), **profile.to_dict()}
+    return {**summary, "text": format_profile(profile, fetched)}
 
 
 def _news_command(site: SiteProcess, database: Path, settings: dict[str, str]) -> list[str]:
@@ -156,7 +161,10 @@ def _fresh_database(database: Path) -> Path:
     return database
 
 
-def _crawl_stats(command: list[str], log: Path, site: SiteProcess, read_stats: Any) -> dict[str, Any]:
+def _crawl(
+    command: list[str], log: Path, site: SiteProcess, read_stats: Callable[[], dict[str, Any]]
+) -> tuple[dict[str, Any], TreeUsage]:
+    """Run a crawl, measured; its Scrapy stats (read by `read_stats` once it ended) and its usage."""
     status, usage = run_measured(command, cwd=REPO, log_path=log, server_pid=site.pid)
     try:
         stats: dict[str, Any] = read_stats()
@@ -164,8 +172,7 @@ def _crawl_stats(command: list[str], log: Path, site: SiteProcess, read_stats: A
         raise BenchError(f"no crawl stats ({error}); status {status}; see {log}") from error
     if status != 0 or not stats.get(OK_STATUS):
         raise BenchError(f"the crawl failed (status {status}, {stats.get(OK_STATUS, 0)} pages); see {log}")
-    stats["_usage"] = usage
-    return stats
+    return stats, usage
 
 
 def _last_run_stats(database: Path) -> dict[str, Any]:
@@ -188,7 +195,7 @@ def two_core_bound(bare: float, trafilatura: float) -> float:
 def prepare_site(pages: int, workdir: Path, datasets: Path = DATASETS) -> tuple[Path, SiteInfo]:
     source, sources = find_sources(datasets, DEMO_SITE)
     root = workdir / f"site-{pages}"
-    logger.info("Building a %d-page site from %d %s pages in %s", pages, len(sources), source, root)
+    logger.info("Site of %d articles from %d %s pages: %s", pages, len(sources), source, root)
     return root, build_site(root, pages, sources, source)
 
 
@@ -207,13 +214,10 @@ def measure(args: argparse.Namespace, pages: int, runs: Sequence[str]) -> dict[s
                 results[name] = run_trafilatura(site, root, workdir)
             else:
                 results[name] = run_full(site, workdir, pages, settings)
-        if args.profile:
-            logger.info("Profiling the full crawl with py-spy")
-            profile, profiled_pages = run_profile(site, workdir, pages, settings)
+        profile = run_profile(site, workdir, pages, settings) if args.profile else None
     report = _report(info, site.kind, results, settings)
-    if args.profile:
-        report["profile"] = {"pages": profiled_pages, **profile.to_dict()}
-        report["profile_text"] = format_profile(profile, profiled_pages)
+    if profile is not None:
+        report["profile"] = profile
     return report
 
 
@@ -266,14 +270,17 @@ def format_table(report: dict[str, Any]) -> str:
         run = report["runs"][name]
         rows.append((
             TITLES[name], str(run["pages"]), f"{run['seconds']:.1f}", f"{run['pages_per_second']:.1f}",
-            f"{run['cpu_seconds']:.1f}", f"{run['main_cpu_seconds']:.1f}", f"{run['cpu_ms_per_page']:.1f}", f"{run['peak_rss_mb']:.0f}",
+            f"{run['cpu_seconds']:.1f}", f"{run['main_cpu_seconds']:.1f}", f"{run['cpu_ms_per_page']:.1f}",
+            f"{run['peak_rss_mb']:.0f}",
             f"{run['peak_pss_mb']:.0f}", f"{run['server_cpu_seconds']:.1f}", f"{run['other_cpu_seconds']:.1f}",
         ))
     lines = _columns(rows)
     site = report["site"]
-    lines.insert(0, f"site: {site['pages']} articles + {site['html_files'] - site['pages']} listing pages from "
-                    f"{site['source_pages']} {site['source']} pages ({site['megabytes']} MB), served by {report['server']}; "
-                    f"{report['machine']['cpus']} CPUs")
+    lines.insert(0, (
+        f"site: {site['pages']} articles + {site['html_files'] - site['pages']} listing pages from "
+        f"{site['source_pages']} {site['source']} pages ({site['megabytes']} MB), "
+        f"served by {report['server']}; {report['machine']['cpus']} CPUs"
+    ))
     if "two_core_bound_pages_per_second" in report:
         line = f"2-core bound 2/(1/bare + 1/trafilatura) = {report['two_core_bound_pages_per_second']:.1f} pages/s"
         if "full_to_bound" in report:
@@ -291,7 +298,11 @@ def format_table(report: dict[str, Any]) -> str:
 
 def _columns(rows: list[tuple[str, ...]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
+    return ["  ".join(_cell(cell, width, i == 0) for i, (cell, width) in enumerate(zip(row, widths))) for row in rows]
+
+
+def _cell(text: str, width: int, first: bool) -> str:
+    return text.ljust(width) if first else text.rjust(width)
 
 
 def _warnings(report: dict[str, Any]) -> list[str]:
@@ -329,11 +340,13 @@ def format_rss_table(series: dict[str, Any]) -> str:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=5000, help="articles in the site (default 5000)")
-    parser.add_argument("--runs", default=",".join(RUN_NAMES), help="which runs, comma-separated: bare,trafilatura,full")
+    parser.add_argument("--runs", default=",".join(RUN_NAMES), help="comma-separated: bare,trafilatura,full")
     parser.add_argument("--server", choices=("auto", "nginx", "python"), default="auto")
     parser.add_argument("--rss-series", metavar="N,N,...", help="only the full crawl, at each site size, for peak RSS")
     parser.add_argument("--profile", action="store_true", help="then run the full crawl under py-spy: where CPU goes")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="extra Scrapy setting for both crawls")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="extra Scrapy setting for both crawls"
+    )
     parser.add_argument("--workdir", type=Path, default=WORKDIR, help="sites, stores and logs (default data/bench)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes (default bench/results)")
     parser.add_argument("--datasets", type=Path, default=DATASETS, help="saved pages (default ../shared/datasets)")
@@ -362,8 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = measure(args, args.pages, args.runs)
             _write(args.results / "latest.json", report)
             print(format_table(report))
-            if "profile_text" in report:
-                print(report["profile_text"])
+            if "profile" in report:
+                print(report["profile"]["text"])
     except BenchError as error:
         logger.error("%s", error)
         return 1

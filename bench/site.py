@@ -101,7 +101,8 @@ def dataset_pages(datasets: Path) -> list[SourcePage]:
 
 def demo_pages(site: Path) -> list[SourcePage]:
     """The demo site's article pages, as if fetched from DEMO_ORIGIN."""
-    return [SourcePage(p, f"{DEMO_ORIGIN}/{p.relative_to(site).as_posix()}") for p in sorted((site / "news").rglob("*.html"))]
+    articles = sorted((site / "news").rglob("*.html"))
+    return [SourcePage(path, f"{DEMO_ORIGIN}/{path.relative_to(site).as_posix()}") for path in articles]
 
 
 def article_path(index: int) -> str:
@@ -295,7 +296,8 @@ def _home_page(sections: int) -> bytes:
 
 
 def _section_page(number: int, count: int, articles: Sequence[tuple[str, str]]) -> bytes:
-    nav = f'<a href="{section_path(max(0, number - 1))}">Previous</a> <a href="{section_path(min(count - 1, number + 1))}">Next</a>'
+    previous, following = section_path(max(0, number - 1)), section_path(min(count - 1, number + 1))
+    nav = f'<a href="{previous}">Previous</a> <a href="{following}">Next</a>'
     items = "".join(f'<li><a href="{path}">{html_lib.escape(title)}</a></li>\n' for path, title in articles)
     return _listing(f"Section {number + 1} of {count}", nav, items)
 

@@ -57,6 +57,7 @@ class AnalysingSpider(scrapy.Spider):
     """A spider whose pages are analysed in worker processes (NEWSCLEAN_EXTRACTION_WORKERS)."""
 
     pool: AnalysisPool
+    replacements_counted = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -77,8 +78,6 @@ class AnalysingSpider(scrapy.Spider):
 
     def close_pool(self) -> None:
         self.pool.close()
-        if self.pool.replaced:
-            self._inc_stat("newsclean/extraction/workers_replaced", self.pool.replaced)
 
     def stop_non_html(self, headers: Headers, request: Request) -> None:
         """Stop downloading a page once its headers say it is not HTML (a video, a PDF): it is rejected anyway."""
@@ -95,6 +94,7 @@ class AnalysingSpider(scrapy.Spider):
         else:
             via: DiscoveredVia = response.meta.get(VIA_META_KEY, "link")
             analysis = await self.pool.analyse(screened, response.url, None, via)
+            self._count_replacements()
         outcome = analysis.outcome
         response.meta[VERDICT_META_KEY] = outcome.reason.value if isinstance(outcome, Rejection) else ARTICLE_VERDICT
         self.count_verdict(analysis)
@@ -107,6 +107,12 @@ class AnalysingSpider(scrapy.Spider):
             logger.debug("Not an article (%s): %s", analysis.outcome.reason, analysis.outcome.url)
         else:
             self._inc_stat("newsclean/pages/article")
+
+    def _count_replacements(self) -> None:
+        """`newsclean/extraction/workers_replaced`: workers killed for overrunning the timeout, or found dead."""
+        if self.pool.replaced > self.replacements_counted:
+            self._inc_stat("newsclean/extraction/workers_replaced", self.pool.replaced - self.replacements_counted)
+            self.replacements_counted = self.pool.replaced
 
     def page_failed(self, failure: Failure) -> Any:
         """Errback that middlewares.failures.FailureAccounting gives page requests: counts the failed fetch by

@@ -22,7 +22,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from newsclean.crawlstate import CrawlState, Plan, UrlKind, parse_date
+from newsclean.crawlstate import ARTICLE_VERDICT, CrawlState, Plan, UrlKind, parse_date
 from newsclean.discovery import Entry, SitemapKind, parse_feed, parse_sitemap
 from newsclean.extraction import Rejection
 from newsclean.page import PageAnalysis
@@ -189,7 +189,7 @@ class NewsSpider(AnalysingSpider):
         requests = [r for feed in analysis.feeds if self._on_site(feed)
                     for r in self._file_request(feed, UrlKind.FEED, url)]
         requests += self._page_requests(((link, None) for link in analysis.links), "link", url)
-        verdict = "article" if isinstance(analysis.outcome, ArticleRecord) else str(analysis.outcome.reason)
+        verdict = ARTICLE_VERDICT if isinstance(analysis.outcome, ArticleRecord) else str(analysis.outcome.reason)
         self._answered(response, UrlKind.PAGE, verdict, final_url=normalize_url(response.url))
         self.state.flush()
         self._count_page(response.url, analysis)

@@ -14,6 +14,7 @@ import lxml.html
 import pytest
 
 from bench.measure import run_measured
+from bench.profile import format_profile, summarize
 from bench.site import SourcePage, build_site, demo_pages, find_sources, rewrite_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +56,7 @@ def test_the_demo_pages_stand_in_when_the_datasets_are_absent(tmp_path: Path) ->
 
 
 def test_a_link_following_crawl_reaches_every_page_and_nothing_else(demo_built: Path) -> None:
-    files = {"/" if p.name == "index.html" else "/" + p.relative_to(demo_built).as_posix() for p in demo_built.rglob("*.html")}
+    files = {"/" + p.relative_to(demo_built).as_posix() for p in demo_built.rglob("*.html")} - {"/index.html"} | {"/"}
     assert len([f for f in files if f.startswith("/news/")]) == 40
     assert crawl(demo_built) == files
 
@@ -72,7 +73,9 @@ def test_pages_are_reused_under_distinct_urls_with_their_own_canonical(demo_buil
     sources = len(demo_pages(DEMO_SITE))
     first, again = (demo_built / "news" / f"{n:06d}.html" for n in (0, sources))
     assert first.read_bytes() != again.read_bytes()
-    canonicals = {lxml.html.fromstring(f.read_bytes()).xpath("//link[@rel='canonical']/@href")[0] for f in (first, again)}
+    canonicals = {
+        lxml.html.fromstring(f.read_bytes()).xpath("//link[@rel='canonical']/@href")[0] for f in (first, again)
+    }
     assert len(canonicals) == 1 and canonicals.pop().startswith("https://demo.invalid/news/")
 
 
@@ -87,7 +90,7 @@ def test_rewriting_keeps_the_page_and_moves_only_its_links() -> None:
         """).encode()
     rewritten = rewrite_page(page, "https://paper.example/2026/story", ["/", "/news/000002.html"])
     tree = lxml.html.fromstring(rewritten)
-    assert tree.xpath("//a/@href") == ["/", "https://paper.example/two", "/news/000002.html", "#top", "mailto:x@y.z"]
+    assert tree.xpath("//a/@href") == ["/", "/news/000002.html", "https://paper.example/three", "#top", "mailto:x@y.z"]
     assert tree.xpath("//link[@rel='canonical']/@href") == ["https://paper.example/story"]
     assert tree.xpath("//meta[@property='og:url']/@content") == ["https://paper.example/story"]
     assert not tree.xpath("//base")
@@ -96,7 +99,8 @@ def test_rewriting_keeps_the_page_and_moves_only_its_links() -> None:
 
 
 def test_links_a_page_has_no_anchors_for_are_added_before_the_body_ends() -> None:
-    rewritten = rewrite_page(b"<html><body><p>Text</p></body></html>", "https://paper.example/", ["/", "/news/000001.html"])
+    page = b"<html><body><p>Text</p></body></html>"
+    rewritten = rewrite_page(page, "https://paper.example/", ["/", "/news/000001.html"])
     assert lxml.html.fromstring(rewritten).xpath("//nav/a/@href") == ["/", "/news/000001.html"]
 
 
@@ -139,3 +143,22 @@ def test_make_bench_measures_three_runs_and_the_bound(tmp_path: Path) -> None:
     assert report["two_core_bound_pages_per_second"] > 0 and report["full_to_bound"] > 0
     for line in ("bare crawl (links only)", "trafilatura alone (1 core)", "newsclean crawl (full)", "2-core bound"):
         assert line in completed.stdout
+
+
+def test_the_profile_gives_each_sample_to_its_process_and_the_reactor_task(tmp_path: Path) -> None:
+    main = 'process 10:"python -m scrapy crawl news"'
+    forkserver = "process 11:\"python -c from multiprocessing.forkserver import main; main(1, 2, ['newsclean.page'])\""
+    worker = forkserver.replace("process 11", "process 12")
+    folded = tmp_path / "profile.folded"
+    folded.write_text(
+        f"{main};run (asyncio/base_events.py:1);NewsSpider._page_requests (spiders/news.py:9);"
+        "normalize_url (newsclean/urls.py:17) 30\n"
+        f"{main};run (asyncio/base_events.py:1);StorePipeline.process_item (pipelines/store.py:5) 10\n"
+        f"{main};{forkserver};main (multiprocessing/forkserver.py:1) 1\n"
+        f"{main};{forkserver};{worker};analyse_page (newsclean/page.py:44) 160\n",
+        "utf-8",
+    )
+    profile = summarize(folded)
+    assert dict(profile.roles) == {"analysis worker": 160, "reactor": 40, "forkserver": 1}
+    assert dict(profile.reactor_tasks) == {"normalize_url on found links": 30, "SQLite store pipeline": 10}
+    assert "analysis worker" in format_profile(profile, pages=20)

@@ -1,8 +1,8 @@
 """Incremental crawls of a site that changes between crawls, with the server's log as the witness.
 
 One copy of the fixture site is served from one SiteServer (so ETags stay the same) and crawled
-five times into one store: first, unchanged, after publishing one article, after a changed
-lastmod / feed date and two removed pages, and once more with nothing changed.
+four times into one store: first, unchanged, after publishing one article, and after a changed
+lastmod, a changed feed date and two removed pages. Unit tests of CrawlState follow.
 """
 
 from __future__ import annotations
@@ -107,7 +107,6 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> History:
         crawls["published"] = crawl(site, store)
         change_and_remove(root)
         crawls["changed"] = crawl(site, store)
-        crawls["settled"] = crawl(site, store)
         return History(crawls, _state_rows(store, site.base_url), store)
 
 
@@ -171,14 +170,14 @@ def test_the_previous_version_is_kept(history: History) -> None:
     assert version == 1 and "two extra evening crossings" in previous.text
 
 
-def test_removed_pages_are_kept_and_asked_for_no_more(history: History) -> None:
-    fourth, fifth = history.crawls["changed"], history.crawls["settled"]
-    assert fourth.statuses("/tag/harbor/") == [404]
+def test_removed_pages(history: History) -> None:
+    fourth = history.crawls["changed"]
+    assert fourth.statuses("/tag/harbor/") == [404]  # a listing page is asked again; it is gone
     assert fourth.host_report["errors"]["http_404"] == len(FEED_PROBES) + 1
-    assert "/articles/from-link.html" in fourth.records  # the store is an archive: a removed page stays
-    assert "/tag/harbor/" not in [r.path for r in fifth.requests]
-    assert fifth.article_requests == []
-    assert history.state["/tag/harbor/"]["status"] == 404
+    assert "/articles/from-link.html" not in [r.path for r in fourth.requests]
+    assert "/articles/from-link.html" in fourth.records  # the store is an archive: a removed article stays
+    gone = history.state["/tag/harbor/"]
+    assert (gone["status"], gone["error"], gone["verdict"]) == (404, "http_404", "tag_page")
 
 
 def record(url: str, text: str = "Body text. " * 20) -> ArticleRecord:
@@ -227,6 +226,18 @@ def test_which_failures_are_tried_again(store: SQLiteStore) -> None:
     state.flush()
     pending = {s.url.rsplit("/", 1)[1] for s in CrawlState(store, ["news.example"]).pending()}
     assert pending == {"busy.html", "slow.html", "new.html"}
+
+
+def test_a_listing_page_that_is_gone_is_not_revisited(store: SQLiteStore) -> None:
+    url = "https://news.example/tag/harbor/"
+    state = CrawlState(store, ["news.example"])
+    state.answered(url, UrlKind.PAGE, 200, '"t"', None, b"<html>", "tag_page")
+    state.flush()
+    assert [s.url for s in CrawlState(store, ["news.example"]).revisits()] == [url]
+    state.failed(url, UrlKind.PAGE, "http_404", 404)
+    state.flush()
+    after = CrawlState(store, ["news.example"])
+    assert list(after.revisits()) == [] and list(after.pending()) == []
 
 
 def test_a_later_date_seen_in_the_same_crawl_does_not_refetch_next_time(store: SQLiteStore) -> None:

@@ -102,14 +102,29 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
         yield Project(folder, {"gazette": gazette, "ledger": ledger}, articles)
 
 
+@dataclass
+class OnceRun:
+    run: ScrapyRun
+    requested: dict[str, list[str]]
+
+
+def write_once_sources(project: Project) -> None:
+    """Both sources yearly; the ledger also names a sitemap robots.txt does not, and probes no feed paths."""
+    archive = project.sites["ledger"].url("/archive.xml")
+    project.write_sources({"gazette": YEARLY, "ledger": YEARLY}, extra=(
+        f'sitemaps = ["{archive}"]\n[sources.ledger.settings]\nNEWSCLEAN_FEED_PATHS = []\n'))
+
+
 @pytest.fixture(scope="module")
-def first_once(project: Project) -> ScrapyRun:
-    project.write_sources({"gazette": YEARLY, "ledger": YEARLY})
-    return run_scrapy("schedule", "--once", *project.settings())
+def first_once(project: Project) -> OnceRun:
+    shutil.copy(project.folder / "ledger" / "sitemap.xml", project.folder / "ledger" / "archive.xml")
+    write_once_sources(project)
+    run = run_scrapy("schedule", "--once", *project.settings())
+    return OnceRun(run, {name: site.requested_paths() for name, site in project.sites.items()})
 
 
-def test_schedule_once_crawls_every_due_source(project: Project, first_once: ScrapyRun) -> None:
-    assert first_once.returncode == 0, first_once.stderr[-3000:]
+def test_schedule_once_crawls_every_due_source(project: Project, first_once: OnceRun) -> None:
+    assert first_once.run.returncode == 0, first_once.run.stderr[-3000:]
     with sqlite3.connect(project.store) as db:
         urls = sorted(url for (url,) in db.execute("SELECT url FROM articles"))
     expected = [site.url(path) for name, site in project.sites.items() for path in project.articles[name]]
@@ -120,8 +135,15 @@ def test_schedule_once_crawls_every_due_source(project: Project, first_once: Scr
     assert "newsclean report: 127.0.0.1" in log
 
 
-def test_schedule_once_starts_nothing_before_the_next_slot(project: Project, first_once: ScrapyRun) -> None:
-    project.write_sources({"gazette": YEARLY, "ledger": YEARLY})
+def test_each_source_crawls_with_its_own_sitemaps_and_settings(first_once: OnceRun) -> None:
+    feed_probes = {"/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml"}
+    assert "/archive.xml" in first_once.requested["ledger"]
+    assert not feed_probes & set(first_once.requested["ledger"])  # NEWSCLEAN_FEED_PATHS = [] for the ledger
+    assert feed_probes <= set(first_once.requested["gazette"])  # the project's setting for the gazette
+
+
+def test_schedule_once_starts_nothing_before_the_next_slot(project: Project, first_once: OnceRun) -> None:
+    write_once_sources(project)
     for site in project.sites.values():
         site.clear_log()
     again = run_scrapy("schedule", "--once", *project.settings())
@@ -131,28 +153,13 @@ def test_schedule_once_starts_nothing_before_the_next_slot(project: Project, fir
     assert len(project.runs("gazette")) == 1
 
 
-def test_report_prints_the_runs_of_a_source(project: Project, first_once: ScrapyRun) -> None:
+def test_report_prints_the_runs_of_a_source(project: Project, first_once: OnceRun) -> None:
     report = run_scrapy("report", "--source", "ledger", *project.settings())
     assert report.returncode == 0, report.stderr[-3000:]
     header, host = report.stdout.splitlines()
     assert "source ledger" in header and "(finished)" in header
     assert host.strip().startswith(f"127.0.0.2:{project.sites['ledger'].port}: ")
     assert "articles 3 new / 0 updated / 0 unchanged" in host and "empty body 0%" in host
-
-
-def test_crawl_news_takes_a_source_with_its_settings(project: Project, first_once: ScrapyRun) -> None:
-    ledger = project.sites["ledger"]
-    shutil.copy(project.folder / "ledger" / "sitemap.xml", project.folder / "ledger" / "archive.xml")
-    project.write_sources({"ledger": YEARLY}, extra=(f'sitemaps = ["{ledger.url("/archive.xml")}"]\n'
-                                                     "[sources.ledger.settings]\nNEWSCLEAN_FEED_PATHS = []\n"))
-    ledger.clear_log()
-    crawl = run_scrapy("crawl", "news", "-a", "source=ledger", *project.settings())
-    assert crawl.returncode == 0, crawl.stderr[-3000:]
-    requested = project.sites["ledger"].requested_paths()
-    assert [p for p in requested if p.startswith("/articles/")] == []  # stored in the first run, unchanged since
-    assert not {"/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml"} & set(requested)  # the source's setting
-    assert "/archive.xml" in requested  # a sitemap the source names, which robots.txt does not
-    assert project.runs("ledger")[-1][2] == "finished"
 
 
 def test_an_unknown_source_stops_the_crawl_before_it_starts(tmp_path: Path) -> None:
@@ -163,23 +170,27 @@ def test_an_unknown_source_stops_the_crawl_before_it_starts(tmp_path: Path) -> N
         NewsSpider.from_crawler(crawler, source="nosuch")
 
 
-def test_a_source_locked_by_a_running_crawl_is_not_started(project: Project, first_once: ScrapyRun) -> None:
-    project.write_sources({"gazette": EVERY_SECOND})
-    lock_folder = project.folder / "schedule"
-    with open(lock_folder / "gazette.lock", "wb") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+def broken_source(project: Project) -> str:
+    """A source whose crawl cannot start: one of its settings names a pipeline that does not exist."""
+    return (f'\n[sources.broken]\nstart_urls = ["{project.sites["ledger"].url("/")}"]\nschedule = "{EVERY_SECOND}"\n'
+            '[sources.broken.settings]\nITEM_PIPELINES = { "pipelines.nosuch.Missing" = 300 }\n')
+
+
+def test_schedule_once_skips_a_locked_source_and_fails_with_a_failed_crawl(project: Project,
+                                                                          first_once: OnceRun) -> None:
+    project.write_sources({"gazette": EVERY_SECOND}, extra=broken_source(project))
+    with open(project.folder / "schedule" / "gazette.lock", "wb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a crawl of the gazette started elsewhere would
         run = run_scrapy("schedule", "--once", *project.settings())
-    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.returncode == 1, run.stderr[-3000:]
     assert "Crawl of gazette is still running elsewhere" in run.stderr
     assert len(project.runs("gazette")) == 1
+    assert "Crawl of broken failed (exit status 1" in run.stderr
 
 
 def test_schedule_runs_until_sigterm_without_overlap_and_retries_failures(project: Project,
-                                                                          first_once: ScrapyRun) -> None:
-    project.write_sources({"gazette": EVERY_SECOND}, extra=(
-        f'\n[sources.broken]\nstart_urls = ["{project.sites["ledger"].url("/")}"]\nschedule = "{EVERY_SECOND}"\n'
-        '[sources.broken.settings]\nITEM_PIPELINES = { "pipelines.nosuch.Missing" = 300 }\n'
-    ))
+                                                                          first_once: OnceRun) -> None:
+    project.write_sources({"gazette": EVERY_SECOND}, extra=broken_source(project))
     before = len(project.runs("gazette"))
     scheduler_log = project.folder / "scheduler.log"
     with open(scheduler_log, "wb") as output:

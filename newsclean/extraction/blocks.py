@@ -218,18 +218,24 @@ def _is_kicker(block: Block, page: PageContext) -> bool:
 
 
 def drop_related_sections(blocks: list[Block], page: PageContext) -> list[Block]:
-    """A "Related articles" heading and the teasers that follow it."""
+    """A "Related articles" heading and the teasers (links, cut-off excerpts) that follow it."""
     kept: list[Block] = []
-    in_related = False
-    for block in blocks:
-        if rules.RELATED_HEADING_RE.match(block.text):
-            in_related = True
+    index = 0
+    while index < len(blocks):
+        end = _teasers_end(blocks, index + 1, page) if rules.RELATED_HEADING_RE.match(blocks[index].text) else index
+        if end > index + 1:
+            index = end
             continue
-        if in_related and _is_teaser(block, page):
-            continue
-        in_related = False
-        kept.append(block)
+        kept.append(blocks[index])
+        index += 1
     return kept
+
+
+def _teasers_end(blocks: list[Block], start: int, page: PageContext) -> int:
+    end = start
+    while end < len(blocks) and _is_teaser(blocks[end], page):
+        end += 1
+    return end
 
 
 def drop_teaser_pairs(blocks: list[Block], page: PageContext) -> list[Block]:
@@ -257,7 +263,7 @@ def drop_excerpt_runs(blocks: list[Block], page: PageContext) -> list[Block]:
 def _is_teaser(block: Block, page: PageContext) -> bool:
     if block.words > rules.TEASER_MAX_WORDS:
         return False
-    return _is_link_only(block, page) or bool(rules.ELLIPSIS_END_RE.search(block.text)) or block.kind == "list"
+    return _is_link_only(block, page) or bool(rules.ELLIPSIS_END_RE.search(block.text))
 
 
 def _is_link_only(block: Block, page: PageContext) -> bool:

@@ -107,8 +107,7 @@ LABEL_RE = re.compile(rf"^(?:{_alt(LABEL_WORDS)})\s*[:：]?\s*$", re.IGNORECASE)
 # Short blocks that ask the reader to do something other than read.
 PROMPT_PHRASES = (
     "sign up for our newsletter", "sign up to our newsletter", "subscribe to our newsletter",
-    "subscribe to our", "get our newsletter", "sign up for", "newsletter", "follow us on",
-    "follow us", "download our app", "download the app", "get the app", "join our whatsapp",
+    "get our newsletter", "follow us on", "download our app", "download the app", "get the app", "join our whatsapp",
     "join our telegram", "click here to subscribe", "unsubscribe at any time", "in your inbox",
     "have a correction", "send us a tip", "got a news tip", "news tip", "thanks for signing up",
     "keep an eye on your inbox", "error processing your subscription", "like this story", "share it with a friend",
@@ -116,7 +115,7 @@ PROMPT_PHRASES = (
     "follow her on", "follow them on", "order reprints", "for your personal, non-commercial use",
     "for your personal non-commercial use", "print article", "we'd like to hear what you think",
     "we’d like to hear what you think",
- "support our journalism", "become a subscriber",
+    "support our journalism", "become a subscriber",
     "newsletter abonnieren", "jetzt abonnieren", "folgen sie uns", "laden sie unsere app",
     "abonnez-vous", "inscrivez-vous", "suivez-nous", "téléchargez notre application",
     "suscríbete", "suscribete", "síguenos", "descarga nuestra app", "iscriviti", "seguici",
@@ -125,7 +124,10 @@ PROMPT_PHRASES = (
 SOCIAL_NETWORKS = ("twitter", "facebook", "instagram", "youtube", "tiktok", "linkedin", "threads", "bluesky",
                    "mastodon", "whatsapp", "telegram", "snapchat")
 PROMPT_RE = re.compile(
-    rf"{_alt(PROMPT_PHRASES)}|\bfollow\b.{{0,40}}\bon\s+(?:{_alt(SOCIAL_NETWORKS)})\b", re.IGNORECASE
+    rf"{_alt(PROMPT_PHRASES)}"
+    rf"|\bfollow\b.{{0,40}}\bon\s+(?:{_alt(SOCIAL_NETWORKS)})\b"
+    r"|\b(?:get|sign up for|sign up to|subscribe to|join)\b.{0,40}\bnewsletters?\b",
+    re.IGNORECASE,
 )
 PROMPT_MAX_WORDS = 30
 # A container holding several real paragraphs is never pruned, whatever its class says.
@@ -177,10 +179,10 @@ FURNITURE_MAX_WORDS = 40
 
 # Photo credits and captions that end with one ("... last June. Photo: A. Person").
 CREDIT_LABELS = (
-    "photo", "photos", "photograph", "picture", "image", "images", "credit", "credits", "foto", "fotos",
-    "bild", "bilder", "crédit photo", "crédit", "crédits", "illustration", "video", "source",
+    "photo", "photos", "photograph", "picture", "image", "photo credit", "image credit", "foto", "fotos",
+    "bild", "bilder", "crédit photo", "illustration",
 )
-CREDIT_START_RE = re.compile(rf"^\(?(?:{_alt(CREDIT_LABELS)})\s*(?:credit)?\s*[:：©]", re.IGNORECASE)
+CREDIT_START_RE = re.compile(rf"^\(?(?:{_alt(CREDIT_LABELS)})\s*[:：©]", re.IGNORECASE)
 CREDIT_END_RE = re.compile(rf"[(\s](?:{_alt(CREDIT_LABELS)})\s*[:：©]\s*[^.!?:]{{2,80}}\)?\s*$", re.IGNORECASE)
 CREDIT_MAX_WORDS = 40
 
