@@ -7,7 +7,8 @@ Each store is generated once (the store API creates the schema, rows go in with 
 news-like articles of 150-600 words, of which 5% are syndicated copies of an earlier story on another
 host (a third verbatim, the rest with three words changed). Each export runs as its own process, as a user
 runs it; its peak RSS is the kernel's figure for that process (wait4's ru_maxrss), so nothing samples and
-nothing is missed.
+nothing is missed. CPU seconds (user + system) are given beside the wall time, which depends on what else
+the machine runs.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Measurement:
     store_records: int
     export: str
     peak_rss_mb: float
+    cpu_seconds: float
     wall_seconds: float
     summary: str
 
@@ -137,7 +139,8 @@ def measure_export(store: Path, size: int, name: str, args: list[str], out: Path
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"export failed: {' '.join(command)}\n{stderr[-2000:]}")
     summary = next((line for line in stderr.splitlines() if line.startswith("newsclean: exported")), "")
-    return Measurement(size, name, usage.ru_maxrss / 1024, wall, summary.removeprefix("newsclean: "))
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(size, name, usage.ru_maxrss / 1024, cpu, wall, summary.removeprefix("newsclean: "))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _row(result: Measurement) -> str:
     return (f"| {result.store_records:>9,} | {result.export:<5} | {result.peak_rss_mb:8.1f} MB "
-            f"| {result.wall_seconds:7.1f} s | {result.summary} |")
+            f"| {result.cpu_seconds:7.1f} s | {result.wall_seconds:7.1f} s | {result.summary} |")
 
 
 if __name__ == "__main__":

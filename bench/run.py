@@ -377,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(format_table(report))
             if "profile" in report:
                 print(report["profile"]["text"])
-    except BenchError as error:
+    except RuntimeError as error:  # BenchError, or a server or py-spy that could not start
         logger.error("%s", error)
         return 1
     return 0

@@ -15,6 +15,7 @@ from types import TracebackType
 logger = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT = 10.0
+SBIN_PATH = "/usr/sbin:/usr/local/sbin"
 NGINX_CONF = """\
 daemon off;
 master_process off;
@@ -75,10 +76,10 @@ class SiteProcess:
 
 def serve(root: Path, workdir: Path, kind: str = "auto") -> SiteProcess:
     """Start a server for `root` ("auto": nginx if on PATH, else python)."""
-    nginx = shutil.which("nginx")
+    nginx = shutil.which("nginx") or shutil.which("nginx", path=SBIN_PATH)
     if kind == "nginx" or (kind == "auto" and nginx):
         if not nginx:
-            raise RuntimeError("nginx is not installed (apt-get install nginx-light)")
+            raise RuntimeError("nginx is not installed (apt-get install nginx)")
         return _serve_nginx(nginx, root.resolve(), workdir.resolve())
     return _serve_python(root.resolve())
 

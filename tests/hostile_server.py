@@ -284,7 +284,7 @@ class HostileSite:
             return self._loop
         return ROUTES.get(path, _not_found)
 
-    def Article(self, handler: _Handler, query: dict[str, list[str]]) -> None:
+    def _article(self, handler: _Handler, query: dict[str, list[str]]) -> None:
         path = urlsplit(handler.path).path
         article = ARTICLES[path]
         if path == "/articles/flaky.html" and self.paths().count(path) == 1:

@@ -31,13 +31,14 @@ from tests.conftest import FAST_CRAWL, ROOT, ScrapyRun, last_run_stats, run_scra
 from tests.hostile_server import ARTICLES, Hit, HostileSite
 from tests.newssite import write_site
 
-CRAWL_SETTINGS = (
+QUERY_VARIANTS = 10
+NON_ARTICLE_DEPTH = 5
+CRAWL_SETTINGS = (  # limits lower than the defaults, to keep the test short; the mechanisms are the same
     "-s", "DOWNLOAD_TIMEOUT=2",
-    "-s", "NEWSCLEAN_EXTRACTION_TIMEOUT=10",
-    "-s", "NEWSCLEAN_QUERY_VARIANTS=20",
+    "-s", "NEWSCLEAN_EXTRACTION_TIMEOUT=5",
+    "-s", f"NEWSCLEAN_QUERY_VARIANTS={QUERY_VARIANTS}",
+    "-s", f"NEWSCLEAN_NON_ARTICLE_DEPTH={NON_ARTICLE_DEPTH}",
 )
-QUERY_VARIANTS = 20
-NON_ARTICLE_DEPTH = 10
 LATIN_1 = [path for path, article in ARTICLES.items() if article.body_encoding != "utf-8"]
 
 
