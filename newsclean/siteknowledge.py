@@ -8,7 +8,7 @@ another stored article of the host is a teaser. extract() then drops both (SiteP
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsclean.extraction import SiteProfile
@@ -24,6 +24,16 @@ class KnowledgeThresholds:
     min_share: float = 0.3
     max_keys: int = 20_000
     max_openings: int = 5_000
+
+
+@dataclass
+class HostSnapshot:
+    """Site knowledge of one host as the store keeps it."""
+
+    hostname: str
+    pages: int
+    block_pages: dict[str, int] = field(default_factory=dict)
+    openings: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,7 +92,16 @@ class SiteKnowledge:
             self._profiles[host] = (knowledge.pages, profile)
         return profile
 
-    def restore(self, host: str, pages: int, block_pages: Mapping[str, int], openings: Mapping[str, str]) -> None:
-        """Load what an earlier crawl learned about `host` (from the store)."""
-        self.hosts[host] = HostKnowledge(pages, Counter(block_pages), dict(openings))
-        self._profiles.pop(host, None)
+    def restore(self, snapshot: HostSnapshot) -> None:
+        """Load what an earlier crawl learned about a host (from the store)."""
+        self.hosts[snapshot.hostname] = HostKnowledge(
+            snapshot.pages, Counter(snapshot.block_pages), dict(snapshot.openings)
+        )
+        self._profiles.pop(snapshot.hostname, None)
+
+    def snapshots(self) -> list[HostSnapshot]:
+        """What to keep in the store, host by host."""
+        return [
+            HostSnapshot(host, knowledge.pages, dict(knowledge.block_pages), dict(knowledge.openings))
+            for host, knowledge in self.hosts.items()
+        ]

@@ -24,11 +24,15 @@ from middlewares.network import BlockedRequest
 from newsclean.encoding import decode_html, looks_binary
 from newsclean.extraction import ExtractionConfig, Rejection, RejectionReason
 from newsclean.page import PageAnalysis
-from newsclean.record import DiscoveredVia
+from newsclean.record import ArticleRecord, DiscoveredVia
+from newsclean.siteknowledge import KnowledgeThresholds, SiteKnowledge
+from newsclean.store import StoreError, open_store
+from newsclean.urls import hostname
 from newsclean.workers import AnalysisPool, default_worker_count
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
     from scrapy.http import Headers, Request, Response
     from twisted.python.failure import Failure
 
@@ -57,6 +61,7 @@ class AnalysingSpider(scrapy.Spider):
     """A spider whose pages are analysed in worker processes (NEWSCLEAN_EXTRACTION_WORKERS)."""
 
     pool: AnalysisPool
+    knowledge: SiteKnowledge | None
     replacements_counted = 0
 
     @classmethod
@@ -68,8 +73,11 @@ class AnalysingSpider(scrapy.Spider):
             config=ExtractionConfig(min_words=settings.getint("NEWSCLEAN_MIN_WORDS", 40)),
             timeout=settings.getfloat("NEWSCLEAN_EXTRACTION_TIMEOUT", 20.0),
         )
+        spider.knowledge = _site_knowledge(settings)
         crawler.signals.connect(spider.open_pool, signal=signals.spider_opened)
         crawler.signals.connect(spider.close_pool, signal=signals.spider_closed)
+        crawler.signals.connect(spider.load_knowledge, signal=signals.spider_opened)
+        crawler.signals.connect(spider.save_knowledge, signal=signals.spider_closed)
         crawler.signals.connect(spider.stop_non_html, signal=signals.headers_received)
         return spider
 
@@ -78,6 +86,30 @@ class AnalysingSpider(scrapy.Spider):
 
     def close_pool(self) -> None:
         self.pool.close()
+
+    def load_knowledge(self) -> None:
+        """Site knowledge that earlier crawls kept in the store for this crawl's hosts."""
+        store_url = self.settings.get("STORE_URL")
+        if self.knowledge is None or not store_url:
+            return
+        store = open_store(store_url)
+        try:
+            for snapshot in store.load_site_knowledge({hostname(url) for url in self.start_urls}):
+                self.knowledge.restore(snapshot)
+        finally:
+            store.close()
+
+    def save_knowledge(self) -> None:
+        store_url = self.settings.get("STORE_URL")
+        if self.knowledge is None or not store_url or not self.knowledge.hosts:
+            return
+        store = open_store(store_url)
+        try:
+            store.save_site_knowledge(self.knowledge.snapshots())
+        except StoreError as error:
+            logger.error("Site knowledge not saved: %s", error)
+        finally:
+            store.close()
 
     def stop_non_html(self, headers: Headers, request: Request) -> None:
         """Stop downloading a page once its headers say it is not HTML (a video, a PDF): it is rejected anyway."""
@@ -93,12 +125,21 @@ class AnalysingSpider(scrapy.Spider):
             analysis = PageAnalysis(screened)
         else:
             via: DiscoveredVia = response.meta.get(VIA_META_KEY, "link")
-            analysis = await self.pool.analyse(screened, response.url, None, via)
+            host = hostname(response.url)
+            profile = self.knowledge.profile(host) if self.knowledge else None
+            analysis = await self.pool.analyse(screened, response.url, profile, via)
             self._count_replacements()
+            self._learn(host, analysis)
         outcome = analysis.outcome
         response.meta[VERDICT_META_KEY] = outcome.reason.value if isinstance(outcome, Rejection) else ARTICLE_VERDICT
         self.count_verdict(analysis)
         return analysis
+
+    def _learn(self, host: str, analysis: PageAnalysis) -> None:
+        """An article page teaches the host's boilerplate (`newsclean/knowledge/pages_learned`)."""
+        if self.knowledge is not None and isinstance(analysis.outcome, ArticleRecord):
+            self.knowledge.observe(host, analysis.block_keys, analysis.outcome.url, analysis.outcome.text)
+            self._inc_stat("newsclean/knowledge/pages_learned")
 
     def count_verdict(self, analysis: PageAnalysis) -> None:
         self._inc_stat("newsclean/pages/analysed")
@@ -129,6 +170,18 @@ class AnalysingSpider(scrapy.Spider):
     def _inc_stat(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key, count)
+
+
+def _site_knowledge(settings: Settings) -> SiteKnowledge | None:
+    """Per-host boilerplate learning (NEWSCLEAN_SITE_KNOWLEDGE and its thresholds)."""
+    if not settings.getbool("NEWSCLEAN_SITE_KNOWLEDGE", True):
+        return None
+    return SiteKnowledge(
+        KnowledgeThresholds(
+            min_pages=settings.getint("NEWSCLEAN_BOILERPLATE_MIN_PAGES", 3),
+            min_share=settings.getfloat("NEWSCLEAN_BOILERPLATE_MIN_SHARE", 0.3),
+        )
+    )
 
 
 def screen(response: Response) -> str | Rejection:

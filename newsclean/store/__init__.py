@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from newsclean.crawlstate import UrlState
 from newsclean.record import ArticleRecord
+from newsclean.siteknowledge import HostSnapshot
 
 DEFAULT_STORE_URL = "sqlite:///data/articles.db"
 UNFINISHED = "unfinished"  # the finish_reason of a run that is still going, or was killed
@@ -47,6 +48,10 @@ class Store(Protocol):
     def save_crawl_state(self, states: Iterable[UrlState]) -> None:
         """Insert or update the rows, all in one transaction."""
         ...
+
+    def load_site_knowledge(self, hostnames: Collection[str]) -> list[HostSnapshot]: ...
+
+    def save_site_knowledge(self, snapshots: Iterable[HostSnapshot]) -> None: ...
 
     def start_run(self, spider: str, source: str | None, started_at: str) -> int: ...
 

@@ -71,8 +71,24 @@ _V2_CRAWL_STATE = (
     "CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs (source)",
 )
 
+_V3_SITE_KNOWLEDGE = (
+    "CREATE TABLE IF NOT EXISTS site_hosts (hostname TEXT PRIMARY KEY, pages INTEGER NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS site_blocks (
+        hostname TEXT NOT NULL,
+        block TEXT NOT NULL,
+        pages INTEGER NOT NULL,
+        PRIMARY KEY (hostname, block)
+    )""",
+    """CREATE TABLE IF NOT EXISTS site_openings (
+        hostname TEXT NOT NULL,
+        opening TEXT NOT NULL,
+        url TEXT NOT NULL,
+        PRIMARY KEY (hostname, opening)
+    )""",
+)
+
 # Index i holds the statements that take a store from version i to version i + 1. Append only.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_ARTICLES, _V2_CRAWL_STATE)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_ARTICLES, _V2_CRAWL_STATE, _V3_SITE_KNOWLEDGE)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

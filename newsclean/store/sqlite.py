@@ -11,6 +11,7 @@ from typing import Any
 
 from newsclean.crawlstate import UrlState
 from newsclean.record import ArticleRecord, utc_now
+from newsclean.siteknowledge import HostSnapshot
 from newsclean.store import UNFINISHED, StoreError, UpsertOutcome
 from newsclean.store.schema import SCHEMA_VERSION, VERSION_TABLE, migration_statements
 from newsclean.urls import hostname
@@ -143,6 +144,41 @@ class SQLiteStore:
             return []
         placeholders = ", ".join("?" for _ in names)
         return self._db.execute(f"{select} WHERE hostname IN ({placeholders})", names).fetchall()
+
+    def load_site_knowledge(self, hostnames: Collection[str]) -> list[HostSnapshot]:
+        """What earlier crawls learned about these hosts (see newsclean.siteknowledge)."""
+        snapshots = {
+            str(host): HostSnapshot(str(host), int(pages))
+            for host, pages in self._select_by_hostname("SELECT hostname, pages FROM site_hosts", hostnames)
+        }
+        for host, block, pages in self._select_by_hostname("SELECT hostname, block, pages FROM site_blocks", hostnames):
+            snapshots[str(host)].block_pages[str(block)] = int(pages)
+        for host, opening, url in self._select_by_hostname("SELECT hostname, opening, url FROM site_openings", hostnames):
+            snapshots[str(host)].openings[str(opening)] = str(url)
+        return list(snapshots.values())
+
+    def save_site_knowledge(self, snapshots: Iterable[HostSnapshot]) -> None:
+        """Replace what is kept about each host with its snapshot, in one transaction."""
+        try:
+            with self._transaction():
+                for snapshot in snapshots:
+                    self._save_host(snapshot)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot save site knowledge in {self.path}: {error}") from error
+
+    def _save_host(self, snapshot: HostSnapshot) -> None:
+        host = snapshot.hostname
+        self._db.execute(_upsert_sql("site_hosts", ("hostname", "pages"), "hostname"), (host, snapshot.pages))
+        self._db.execute("DELETE FROM site_blocks WHERE hostname = ?", (host,))
+        self._db.executemany(
+            "INSERT INTO site_blocks (hostname, block, pages) VALUES (?, ?, ?)",
+            [(host, block, pages) for block, pages in snapshot.block_pages.items()],
+        )
+        self._db.execute("DELETE FROM site_openings WHERE hostname = ?", (host,))
+        self._db.executemany(
+            "INSERT INTO site_openings (hostname, opening, url) VALUES (?, ?, ?)",
+            [(host, opening, url) for opening, url in snapshot.openings.items()],
+        )
 
     def start_run(self, spider: str, source: str | None, started_at: str) -> int:
         """Insert an unfinished run (a crawl that is killed stays so) and return its id."""
