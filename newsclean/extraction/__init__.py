@@ -11,7 +11,6 @@ from newsclean.extraction.core import (
     SiteProfile,
     analyse_tree,
     extract,
-    extract_tree,
     parse_html,
 )
 from newsclean.extraction.pagetype import RejectionReason
@@ -26,6 +25,5 @@ __all__ = [
     "SiteProfile",
     "analyse_tree",
     "extract",
-    "extract_tree",
     "parse_html",
 ]

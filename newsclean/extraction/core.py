@@ -82,7 +82,7 @@ LANGUAGE_SAMPLE_CHARS = 2000
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
-    """Parse once; the tree can feed both link discovery and extract_tree()."""
+    """Parse once; the tree can feed both link discovery and analyse_tree()."""
     if not html or not html.strip():
         return None
     try:
@@ -107,21 +107,6 @@ def extract(
     tree = parse_html(html)
     if tree is None:
         return Rejection(url, RejectionReason.UNPARSABLE)
-    return extract_tree(
-        tree, url, site, config=config, discovered_via=discovered_via, record_id_override=record_id_override
-    )
-
-
-def extract_tree(
-    tree: HtmlElement,
-    url: str,
-    site: SiteProfile | None = None,
-    *,
-    config: ExtractionConfig = DEFAULT_CONFIG,
-    discovered_via: DiscoveredVia = "file",
-    record_id_override: str | None = None,
-) -> ArticleRecord | Rejection:
-    """extract() on a parsed tree. The tree is pruned in place."""
     return analyse_tree(
         tree, url, site, config=config, discovered_via=discovered_via, record_id_override=record_id_override
     ).outcome
@@ -136,7 +121,7 @@ def analyse_tree(
     discovered_via: DiscoveredVia = "file",
     record_id_override: str | None = None,
 ) -> Extraction:
-    """extract_tree(), also giving the keys of the page's short blocks."""
+    """extract() on a parsed tree (pruned in place), also giving the keys of the page's short blocks."""
     structured = structured_data(tree)
     signals = PageSignals(
         url=url, og_type=_meta_content(tree, "og:type"), schema_types=frozenset(structured.types), has_date=False
