@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUNTIME := $(VENV)/.runtime-installed
 STAMP_DEV := $(VENV)/.dev-installed
 
-.PHONY: install install-dev demo test eval bench bench-rss fuzz clean
+.PHONY: lint install install-dev demo test eval bench bench-rss fuzz clean
 
 install: $(STAMP_RUNTIME)
 install-dev: $(STAMP_DEV)
@@ -43,3 +43,7 @@ fuzz: install-dev
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
+
+lint: install-dev
+	$(BIN)/ruff check --select F,E9 newsclean spiders pipelines commands extensions middlewares settings.py
+	$(BIN)/mypy newsclean spiders pipelines commands extensions middlewares

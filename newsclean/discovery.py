@@ -5,7 +5,8 @@ from __future__ import annotations
 import calendar
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+import datetime as dt
+from datetime import datetime, timezone
 from enum import StrEnum
 
 import feedparser
@@ -27,7 +28,7 @@ class Entry:
     url: str
     date: datetime | None = None
 
-    def older_than(self, since: date | None) -> bool:
+    def older_than(self, since: dt.date | None) -> bool:
         return since is not None and self.date is not None and self.date.date() < since
 
 

@@ -23,6 +23,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 logger = logging.getLogger(__name__)
@@ -137,6 +138,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+_Request = socket.socket | tuple[bytes, socket.socket]
+
+
 class _HTTPServer(ThreadingHTTPServer):
     """ThreadingHTTPServer that knows its SiteServer and logs errors quietly."""
 
@@ -149,16 +153,18 @@ class _HTTPServer(ThreadingHTTPServer):
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
 
-    def process_request(self, request: socket.socket, client_address: tuple[str, int]) -> None:
+    def process_request(self, request: _Request, client_address: Any) -> None:
         """Track the connection so close_connections() can end it."""
-        with self._connections_lock:
-            self._connections.add(request)
+        if isinstance(request, socket.socket):
+            with self._connections_lock:
+                self._connections.add(request)
         super().process_request(request, client_address)
 
-    def shutdown_request(self, request: socket.socket) -> None:
+    def shutdown_request(self, request: _Request) -> None:
         """Forget the connection once its handler is done."""
-        with self._connections_lock:
-            self._connections.discard(request)
+        if isinstance(request, socket.socket):
+            with self._connections_lock:
+                self._connections.discard(request)
         super().shutdown_request(request)
 
     def close_connections(self) -> None:

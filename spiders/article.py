@@ -69,8 +69,9 @@ class ArticleSpider(AnalysingSpider):
 
 
 def _describe(failure: Failure) -> str:
-    if failure.check(HttpError):
-        return f"HTTP {failure.value.response.status}"
-    if failure.check(IgnoreRequest):
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"HTTP {error.response.status}"
+    if isinstance(error, IgnoreRequest):
         return f"not fetched: {failure.getErrorMessage() or 'forbidden by robots.txt'}"
-    return f"fetch failed: {failure.type.__name__ if failure.type else 'error'}: {failure.getErrorMessage()}"
+    return f"fetch failed: {type(error).__name__}: {failure.getErrorMessage()}"

@@ -33,7 +33,6 @@ HEADLINE_MAX_WORDS = 40
 HEADLINE_MIN_OVERLAP = 0.5
 TITLE_SEPARATOR_RE = re.compile(r"\s+[|–—·»-]\s+|\s*\|\s*")
 WORD_RE = re.compile(r"\w+")
-DATE_SEARCH = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
 
 
 @dataclass
@@ -58,7 +57,9 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
     document.author = document.author or extract_author(tree)
     document.url = document.url or extract_url(tree, url)
     document.sitename = (document.sitename or extract_sitename(tree) or "").lstrip("@") or None
-    document.date = structured.published or find_date(tree, url=document.url or url, **DATE_SEARCH)
+    document.date = structured.published or find_date(
+        tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d", url=document.url or url
+    )
     document.clean_and_trim()
     document.title = headline(tree, document.title or "", document.sitename)
     return document
