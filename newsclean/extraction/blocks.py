@@ -85,22 +85,26 @@ def clean_blocks(blocks: Sequence[Block], page: PageContext) -> list[Block]:
 def drop_site_boilerplate(blocks: list[Block], page: PageContext) -> list[Block]:
     """Blocks this host repeats on many pages, and teasers opening another of its articles.
 
-    Learned across a crawl (see newsclean.siteknowledge); never empties a body.
+    Learned across a crawl (see newsclean.siteknowledge). The body's first paragraph is never taken
+    for a teaser, and when the blocks to drop would be most of the body (a page that repeats
+    another article), nothing is dropped.
     """
     if not page.boilerplate and not page.openings:
         return blocks
-    kept = [b for b in blocks if not _is_site_boilerplate(b, page)]
-    return kept if kept else blocks
+    lead = next((i for i, b in enumerate(blocks) if b.kind == "paragraph"), 0)
+    kept = [b for i, b in enumerate(blocks) if not _is_site_boilerplate(b, page, as_teaser=i != lead)]
+    if sum(b.words for b in kept) < rules.SITE_RULES_MIN_KEPT_SHARE * sum(b.words for b in blocks):
+        return blocks
+    return kept
 
 
-def _is_site_boilerplate(block: Block, page: PageContext) -> bool:
+def _is_site_boilerplate(block: Block, page: PageContext, as_teaser: bool = True) -> bool:
     if block.words > rules.BOILERPLATE_MAX_WORDS:
         return False
-    own = stable_hash(page.url)
     key = opening_key(block.text)
     opens = page.openings.get(stable_hash(key)) if key else None
     if opens is not None:
-        return opens != own
+        return as_teaser and opens != stable_hash(page.url)
     return fold(block.text) in page.boilerplate
 
 
@@ -276,8 +280,8 @@ def _is_link_only(block: Block, page: PageContext) -> bool:
 
 
 BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
-    drop_site_boilerplate,
     drop_title_repeat,
+    drop_site_boilerplate,
     drop_labels_and_placeholders,
     drop_related_sections,
     drop_teaser_pairs,

@@ -207,4 +207,6 @@ TEASER_MAX_WORDS = 60
 BOILERPLATE_MAX_WORDS = 60
 OPENING_WORDS = 12
 OPENING_MIN_WORDS = 8
+# Site rules apply only when they leave at least this share of the body's words.
+SITE_RULES_MIN_KEPT_SHARE = 0.5
 EXCERPT_MIN_WORDS = 10
