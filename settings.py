@@ -14,6 +14,8 @@ USER_AGENT = f"newsclean/{__version__} (+https://github.com/newsclean/newsclean;
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# A page yields at most one record: Scrapy's default of 100 starts 100 asyncio tasks per response.
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

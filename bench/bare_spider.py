@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,6 +47,6 @@ class BareSpider(scrapy.Spider):
         if self.stats_out:
             assert self.crawler.stats is not None
             stats = dict(self.crawler.stats.get_stats())
-            stats.setdefault("elapsed_time_seconds", (datetime.now(timezone.utc) - stats["start_time"]).total_seconds())
+            stats.setdefault("elapsed_time_seconds", (datetime.now(UTC) - stats["start_time"]).total_seconds())
             with open(self.stats_out, "w", encoding="utf-8") as out:
                 json.dump(stats, out, default=str, sort_keys=True)

@@ -24,7 +24,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +223,7 @@ def measure(args: argparse.Namespace, pages: int, runs: Sequence[str]) -> dict[s
 
 def _report(info: SiteInfo, server: str, results: dict[str, RunResult], settings: dict[str, str]) -> dict[str, Any]:
     report: dict[str, Any] = {
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "server": server,
         "site": asdict(info),
@@ -296,7 +296,7 @@ def format_table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _columns(rows: list[tuple[str, ...]]) -> list[str]:
+def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  ".join(_cell(cell, width, i == 0) for i, (cell, width) in enumerate(zip(row, widths))) for row in rows]
 
@@ -323,7 +323,7 @@ def rss_series(args: argparse.Namespace, sizes: Sequence[int]) -> dict[str, Any]
     for pages in sizes:
         report = measure(args, pages, ["full"])
         rows.append({"site_pages": pages, **report["runs"]["full"]})
-    when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    when = datetime.now(UTC).isoformat(timespec="seconds")
     return {"when": when, "machine": machine(), "crawl_settings": args.settings, "runs": rows}
 
 

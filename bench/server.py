@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class SiteProcess:
                 self.process.kill()
                 self.process.wait()
 
-    def __enter__(self) -> SiteProcess:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

@@ -266,7 +266,7 @@ def _absolute_value(origin: str) -> Callable[[re.Match[bytes]], bytes]:
     base = origin.encode("utf-8").decode("latin-1")
 
     def replace(match: re.Match[bytes]) -> bytes:
-        quoted = match.group(2)
+        quoted: bytes = match.group(2)
         quote = quoted[:1] if quoted[:1] in (b'"', b"'") else b'"'
         value = quoted.strip(b"\"'").strip()
         if not value or value.lower().startswith(KEPT_PREFIXES):
@@ -307,4 +307,4 @@ def _listing(title: str, nav: str, items: str) -> bytes:
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>\n'
         f'<body><header><nav><a href="/">Home</a> {nav}</nav></header>\n'
         f"<main><h1>{title}</h1>\n<ul>\n{items}</ul></main></body></html>\n"
-    ).encode("utf-8")
+    ).encode()

@@ -54,7 +54,7 @@ def analyse_page(
 
 def _base_url(tree: HtmlElement, url: str) -> str:
     bases = tree.xpath("//base/@href")
-    return urljoin(url, str(bases[0]).strip()) if bases else url
+    return (_absolute(url, str(bases[0]).strip()) or url) if bases else url
 
 
 def page_links(tree: HtmlElement, base: str) -> list[str]:
@@ -64,16 +64,25 @@ def page_links(tree: HtmlElement, base: str) -> list[str]:
         href = str(href).strip()
         if not href or href.lower().startswith(SKIPPED_LINK_SCHEMES):
             continue
-        absolute = urljoin(base, href).split("#", 1)[0]
+        absolute = _absolute(base, href).split("#", 1)[0]
         if absolute.startswith(("http://", "https://")):
             seen.setdefault(absolute, None)
     return list(seen)
 
 
+def _absolute(base: str, href: str) -> str:
+    """href resolved against base; "" when either is too malformed to join ("http://[::1")."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""
+
+
 def feed_links(tree: HtmlElement, base: str) -> list[str]:
     """Feeds the page announces with <link rel="alternate" type="application/rss+xml" ...>."""
     hrefs = tree.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')][@href]")
-    return [urljoin(base, str(link.get("href")).strip()) for link in hrefs if (link.get("type") or "").lower() in FEED_TYPES]
+    feeds = (_absolute(base, str(link.get("href")).strip()) for link in hrefs if (link.get("type") or "").lower() in FEED_TYPES)
+    return [feed for feed in feeds if feed]
 
 
 def extract_saved_page(page: SavedPage, config: ExtractionConfig = DEFAULT_CONFIG) -> ArticleRecord | Rejection:

@@ -27,7 +27,11 @@ def _session_params(url: str) -> list[str]:
 
 
 def hostname(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The URL's host, lower-cased; "" for a URL too malformed to have one ("http://[::1")."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def same_site(first: str, second: str) -> bool:

@@ -82,8 +82,8 @@ class NewsSpider(AnalysingSpider):
         self.allowed_netlocs = {urlsplit(url).netloc.lower() for url in self.start_urls}
         self.allowed_netlocs |= {host for host in extra if ":" in host}
         self.allowed_hostnames = {host for host in extra if ":" not in host}
-        page_hosts = {hostname(f"http://{netloc}/") for netloc in self.allowed_netlocs} | self.allowed_hostnames
-        self.state_hostnames = page_hosts | {hostname(url) for url in self.feed_urls + self.sitemap_urls}
+        self.page_hostnames = {hostname(f"http://{netloc}/") for netloc in self.allowed_netlocs} | self.allowed_hostnames
+        self.state_hostnames = self.page_hostnames | {hostname(url) for url in self.feed_urls + self.sitemap_urls}
         self.allowed_domains = sorted(self.state_hostnames)
 
     @classmethod
@@ -248,6 +248,8 @@ class NewsSpider(AnalysingSpider):
         self, found: Iterable[tuple[str, datetime | None]], via: DiscoveredVia, found_in: str | None
     ) -> Iterator[Request]:
         for raw_url, listed in found:
+            if hostname(raw_url) not in self.page_hostnames:
+                continue
             url = normalize_url(raw_url)
             if not self._on_site(url) or self._known_file(url):
                 continue

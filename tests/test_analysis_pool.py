@@ -59,3 +59,11 @@ def test_worker_result_equals_in_process_extraction() -> None:
     assert isinstance(remote.outcome, ArticleRecord) and isinstance(local.outcome, ArticleRecord)
     assert remote.outcome.text == local.outcome.text
     assert remote.links == local.links and len(remote.links) == 400
+
+
+def test_malformed_links_are_skipped_not_fatal() -> None:
+    html = ('<html><head><base href="http://[::1"><link rel="alternate" type="application/rss+xml" '
+            'href="http://[bad/feed"></head><body><a href="http://[::1/y">bad</a><a href="/ok">ok</a></body></html>')
+    analysis = analyse_page(html, "https://n.example/2026/story.html")
+    assert analysis.links == ["https://n.example/ok"]
+    assert analysis.feeds == []
