@@ -77,7 +77,13 @@ def _open_sqlite(url: str) -> Store:
     return SQLiteStore.from_url(url)
 
 
-STORE_SCHEMES: dict[str, Callable[[str], Store]] = {"sqlite": _open_sqlite}
+def _open_postgres(url: str) -> Store:
+    from newsclean.store.postgres import PostgresStore
+
+    return PostgresStore.from_url(url)
+
+
+STORE_SCHEMES: dict[str, Callable[[str], Store]] = {"sqlite": _open_sqlite, "postgresql": _open_postgres}
 
 
 def open_store(url: str) -> Store:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import astuple, fields
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +14,15 @@ from newsclean.record import ArticleRecord, utc_now
 from newsclean.siteknowledge import HostSnapshot
 from newsclean.store import UNFINISHED, StoreError, UpsertOutcome
 from newsclean.store.schema import SCHEMA_VERSION, VERSION_TABLE, migration_statements
-from newsclean.urls import hostname
-
-STATE_COLUMNS = tuple(field.name for field in fields(UrlState))
-RUN_COLUMNS = ("id", "spider", "source", "started_at", "finished_at", "finish_reason", "stats", "report")
+from newsclean.store.sql import (
+    ARTICLE_COLUMNS,
+    RUN_COLUMNS,
+    STATE_COLUMNS,
+    article_values,
+    decode_run,
+    dump_json,
+    upsert_sql,
+)
 
 
 def sqlite_path(url: str) -> Path:
@@ -88,11 +93,7 @@ class SQLiteStore:
             return UpsertOutcome.UPDATED
 
     def _write(self, record: ArticleRecord, payload: str, version: int) -> None:
-        columns = ("url", "id", "canonical_url", "hostname", "published", "language", "content_hash", "fetched_at",
-                   "version", "record")
-        values = (record.url, record.id, record.canonical_url, hostname(record.url), record.published, record.language,
-                  record.content_hash, record.fetched_at, version, payload)
-        self._db.execute(_upsert_sql("articles", columns, "url"), values)
+        self._db.execute(upsert_sql("articles", ARTICLE_COLUMNS, "url"), article_values(record, payload, version))
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -134,7 +135,7 @@ class SQLiteStore:
         rows = [astuple(state) for state in states]
         try:
             with self._transaction():
-                self._db.executemany(_upsert_sql("crawl_state", STATE_COLUMNS, "url"), rows)
+                self._db.executemany(upsert_sql("crawl_state", STATE_COLUMNS, "url"), rows)
         except sqlite3.Error as error:
             raise StoreError(f"cannot save the crawl state in {self.path}: {error}") from error
 
@@ -168,7 +169,7 @@ class SQLiteStore:
 
     def _save_host(self, snapshot: HostSnapshot) -> None:
         host = snapshot.hostname
-        self._db.execute(_upsert_sql("site_hosts", ("hostname", "pages"), "hostname"), (host, snapshot.pages))
+        self._db.execute(upsert_sql("site_hosts", ("hostname", "pages"), "hostname"), (host, snapshot.pages))
         self._db.execute("DELETE FROM site_blocks WHERE hostname = ?", (host,))
         self._db.executemany(
             "INSERT INTO site_blocks (hostname, block, pages) VALUES (?, ?, ?)",
@@ -201,7 +202,7 @@ class SQLiteStore:
             with self._transaction():
                 self._db.execute(
                     "UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, stats = ?, report = ? WHERE id = ?",
-                    (finished_at, reason, _json(stats), _json(report), run_id),
+                    (finished_at, reason, dump_json(stats), dump_json(report), run_id),
                 )
         except sqlite3.Error as error:
             raise StoreError(f"cannot record a run in {self.path}: {error}") from error
@@ -218,29 +219,10 @@ class SQLiteStore:
             rows = self._db.execute(f"{select} ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         else:
             rows = self._db.execute(f"{select} WHERE source = ? ORDER BY id DESC LIMIT ?", (source, limit)).fetchall()
-        return [_run(row) for row in rows]
+        return [decode_run(row) for row in rows]
 
     def close(self) -> None:
         self._db.close()
-
-
-def _upsert_sql(table: str, columns: tuple[str, ...], key: str) -> str:
-    """INSERT ... ON CONFLICT DO UPDATE: one statement that SQLite and PostgreSQL share."""
-    updates = ", ".join(f"{column} = excluded.{column}" for column in columns if column != key)
-    placeholders = ", ".join("?" for _ in columns)
-    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
-            f" ON CONFLICT ({key}) DO UPDATE SET {updates}")
-
-
-def _json(value: dict[str, Any]) -> str:
-    return json.dumps(value, default=str, sort_keys=True)
-
-
-def _run(row: tuple[Any, ...]) -> dict[str, Any]:
-    run = dict(zip(RUN_COLUMNS, row, strict=True))
-    run["stats"] = json.loads(run["stats"])
-    run["report"] = json.loads(run["report"]) if run["report"] else {}
-    return run
 
 
 class _Transaction:
