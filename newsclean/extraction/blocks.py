@@ -26,6 +26,11 @@ class Block:
     text: str
 
     @cached_property
+    def folded(self) -> str:
+        """The text as fold() compares it, computed once: several rules look at it."""
+        return fold(self.text)
+
+    @cached_property
     def words(self) -> int:
         return count_words(self.text)
 
@@ -105,7 +110,7 @@ def _is_site_boilerplate(block: Block, page: PageContext, as_teaser: bool = True
     opens = page.openings.get(stable_hash(key)) if key else None
     if opens is not None:
         return as_teaser and opens != stable_hash(page.url)
-    return fold(block.text) in page.boilerplate
+    return block.folded in page.boilerplate
 
 
 def opening_key(text: str) -> str:
@@ -121,7 +126,7 @@ def stable_hash(text: str) -> int:
 
 def block_keys(blocks: Sequence[Block]) -> tuple[str, ...]:
     """Folded texts of the short blocks of a page, each once: what site boilerplate is learned from."""
-    keys = dict.fromkeys(fold(b.text) for b in blocks if b.words <= rules.BOILERPLATE_MAX_WORDS)
+    keys = dict.fromkeys(b.folded for b in blocks if b.words <= rules.BOILERPLATE_MAX_WORDS)
     return tuple(key for key in keys if key)
 
 
@@ -272,7 +277,7 @@ def _is_teaser(block: Block, page: PageContext) -> bool:
 
 def _is_link_only(block: Block, page: PageContext) -> bool:
     """The whole block is the text of a link, or links made of several words cover nearly all of it."""
-    folded = fold(block.text)
+    folded = block.folded
     if folded in page.link_texts:
         return True
     linked = sum(len(text.split()) for text in page.long_link_texts if text in folded)

@@ -195,7 +195,7 @@ def _teaser_share(blocks: list[Block], page: PageContext) -> float:
     if not total:
         return 0.0
     teasers = sum(
-        b.words for b in blocks if fold(b.text) in page.link_texts or rules.ELLIPSIS_END_RE.search(b.text)
+        b.words for b in blocks if b.folded in page.link_texts or rules.ELLIPSIS_END_RE.search(b.text)
     )
     return teasers / total
 
