@@ -49,7 +49,14 @@ EXTENSIONS = {
     "extensions.warc.WarcWriter": 490,  # closes its files before CrawlReport records the run's stats
     "extensions.crawl_report.CrawlReport": 500,
     "extensions.deadletter.DeadLetter": 520,
+    "extensions.shared_crawl.SharedCrawlWorker": 530,
 }
+
+# Scale out (README "Running N workers"): with REDIS_URL set, every `scrapy crawl` given it shares one frontier.
+ADDONS = {"frontier.addon.SharedFrontier": 0}
+REDIS_URL = ""
+NEWSCLEAN_REDIS_PREFIX = "newsclean:%(spider)s"
+NEWSCLEAN_WORKER_IDLE_CLOSE = 30.0
 
 STORE_URL = "sqlite:///data/articles.db"
 NEWSCLEAN_EXTRACTION_WORKERS = 0

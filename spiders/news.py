@@ -28,9 +28,11 @@ from newsclean.extraction import Rejection
 from newsclean.page import PageAnalysis
 from newsclean.record import ArticleRecord, DiscoveredVia
 from newsclean.report import EMPTY_BODY_REASONS, host_key
+from newsclean.sharedcrawl import SPIDER_ARGUMENTS, SharedCrawl
 from newsclean.sources import DEFAULT_SOURCES_FILE, Source, SourcesError, load_source
 from newsclean.store import open_store
 from newsclean.urls import hostname, normalize_url
+from frontier import shared_crawl
 from spiders.base import VIA_META_KEY, AnalysingSpider, failure_reason
 
 if TYPE_CHECKING:
@@ -45,10 +47,13 @@ Callback = Callable[[Response], Any]
 
 class NewsSpider(AnalysingSpider):
     """scrapy crawl news -a start=URL[,URL...] [-a since=YYYY-MM-DD] [-a max_pages=N]
-    scrapy crawl news -a source=NAME (a source of the NEWSCLEAN_SOURCES_FILE file)"""
+    scrapy crawl news -a source=NAME (a source of the NEWSCLEAN_SOURCES_FILE file)
+    scrapy crawl news -s REDIS_URL=redis://... (a worker joining the shared crawl seeded with the above)"""
 
     name = "news"
     fallback_sitemap_paths = ("/sitemap.xml",)
+    shared: SharedCrawl | None = None
+    joined = False
 
     def __init__(
         self, start: str = "", since: str | None = None, max_pages: str | None = None,
@@ -88,20 +93,26 @@ class NewsSpider(AnalysingSpider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        shared = shared_crawl(crawler.settings, cls.name)
+        joined = shared is not None and not _crawl_arguments(kwargs)
+        if shared is not None:
+            kwargs = _seed_or_join(shared, kwargs, crawler.settings.getfloat("NEWSCLEAN_WORKER_IDLE_CLOSE", 30.0))
         name = kwargs.get("source")
         if isinstance(name, str) and name:
             source = _load_source(crawler.settings.get("NEWSCLEAN_SOURCES_FILE", DEFAULT_SOURCES_FILE), name)
             crawler.settings.setdict(dict(source.settings), priority="spider")
             kwargs["source"] = source
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.shared, spider.joined = shared, joined
         crawler.signals.connect(spider.close_state, signal=signals.spider_closed)
         crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
         self.state = self._open_state()
-        for request in self._start_requests():
-            yield request
+        if not self.joined:
+            for request in self._start_requests():
+                yield request
         self.state.flush()
 
     def _start_requests(self) -> Iterator[Request]:
@@ -218,6 +229,8 @@ class NewsSpider(AnalysingSpider):
         self.state.flush()
         if self.state.store is not None:
             self.state.store.close()
+        if self.shared is not None:
+            self.shared.close()
 
     def _open_state(self) -> CrawlState:
         store_url = self.settings.get("STORE_URL")
@@ -260,13 +273,19 @@ class NewsSpider(AnalysingSpider):
             if plan is Plan.SKIP:
                 self._skip(url)
                 continue
-            if self.page_budget is not None and self.page_requests >= self.page_budget:
+            if self.page_budget is not None and self._over_budget():
                 self._inc("newsclean/discovery/over_budget")
                 return
             self.requested.add(url)
             self.page_requests += 1
             meta = {VIA_META_KEY: via, STATE_URL_KEY: url, KIND_KEY: UrlKind.PAGE, "handle_httpstatus_list": [304]}
             yield self._request(url, plan, self.parse_page, 5 if via in ("sitemap", "feed") else 0, meta)
+
+    def _over_budget(self) -> bool:
+        """Count one more page request against the page budget, which a shared crawl's workers share."""
+        assert self.page_budget is not None
+        taken = self.shared.count_page_request() if self.shared else self.page_requests + 1
+        return taken > self.page_budget
 
     def _request(self, url: str, plan: Plan, callback: Callback, priority: int, meta: dict[str, Any]) -> Request:
         if plan is Plan.REVALIDATE:
@@ -353,6 +372,25 @@ class NewsSpider(AnalysingSpider):
 
     def _host_inc(self, url: str, figure: str) -> None:
         self._inc(host_key(urlsplit(url).netloc.lower(), figure))
+
+
+def _crawl_arguments(kwargs: dict[str, Any]) -> dict[str, str]:
+    return {name: str(kwargs[name]) for name in SPIDER_ARGUMENTS if kwargs.get(name)}
+
+
+def _seed_or_join(shared: SharedCrawl, kwargs: dict[str, Any], wait: float) -> dict[str, Any]:
+    """Seed the shared crawl with this process's arguments, or take the arguments of the crawl it joins."""
+    given = _crawl_arguments(kwargs)
+    if given:
+        shared.seed(given)
+        return kwargs
+    logger.info("Joining the shared crawl %s (waiting up to %.0f s for one to be seeded)", shared.keys.prefix, wait)
+    arguments = shared.wait_for_arguments(wait)
+    if arguments is None:
+        raise UsageError(f"no crawl to join under {shared.keys.prefix} in Redis: seed one with"
+                         " scrapy crawl news -a start=URL -s REDIS_URL=...")
+    logger.info("Joined the shared crawl %s: %s", shared.keys.prefix, arguments)
+    return {**kwargs, **arguments}
 
 
 def _split(start: str) -> list[str]:
