@@ -1,8 +1,8 @@
 """A worker of a shared crawl (REDIS_URL): it stays while the crawl has work, and leaves it tidy.
 
 scrapy-redis's own idle limit counts from start-up, so a worker quits the first time the shared queue is
-briefly empty. Here a worker closes once it has had nothing to do for NEWSCLEAN_WORKER_IDLE_CLOSE seconds
-(default 30) since its last response: other workers may still be fetching pages whose links refill the queue.
+briefly empty. Here an idle worker closes once no worker of the crawl has got a response for
+NEWSCLEAN_WORKER_IDLE_CLOSE seconds (default 30): while any worker is busy, its pages may refill the queue.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class SharedCrawlWorker:
         self.crawler = crawler
         self.idle_close = idle_close
         self.shared: SharedCrawl | None = None
-        self.last_activity = time.monotonic()
+        self.last_activity = time.time()
         self.heartbeats: AsyncioLoopingCall | LoopingCall | None = None
 
     @classmethod
@@ -52,18 +52,25 @@ class SharedCrawlWorker:
     def spider_opened(self, spider: Spider) -> None:
         self.shared = shared_crawl(self.crawler.settings, spider.name)
         assert self.shared is not None
-        self.shared.heartbeat()
         self.active()
-        self.heartbeats = create_looping_call(self.shared.heartbeat)
+        self.shared.heartbeat(active_at=self.last_activity)
+        self.heartbeats = create_looping_call(self.heartbeat)
         self.heartbeats.start(HEARTBEAT_SECONDS, now=False)
         logger.info("Worker %s of the shared crawl %s", self.shared.worker, self.shared.keys.prefix)
 
     def active(self) -> None:
-        self.last_activity = time.monotonic()
+        self.last_activity = time.time()
+
+    def heartbeat(self) -> None:
+        assert self.shared is not None
+        self.shared.heartbeat(active_at=self.last_activity)
 
     def spider_idle(self) -> None:
-        """Keep the worker while it has been idle for less than NEWSCLEAN_WORKER_IDLE_CLOSE seconds."""
-        if time.monotonic() - self.last_activity < self.idle_close:
+        """Keep the worker while some worker of the crawl got a response less than NEWSCLEAN_WORKER_IDLE_CLOSE
+        seconds ago."""
+        assert self.shared is not None
+        latest = max(self.last_activity, self.shared.last_activity())
+        if time.time() - latest < self.idle_close:
             raise DontCloseSpider
 
     def spider_closed(self, reason: str) -> None:

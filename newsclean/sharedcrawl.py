@@ -7,7 +7,8 @@ key prefix, this module keeps what the workers need to cooperate:
   seeds the crawl, so that a worker started with no arguments joins the same crawl;
 - the shared count of page requests, against the crawl's page budget;
 - the live workers and their heartbeats, so that the last worker out of a finished crawl clears its keys and
-  the next crawl starts afresh.
+  the next crawl starts afresh;
+- when each worker last got a response, so that idle workers stay while any worker is still busy.
 """
 
 from __future__ import annotations
@@ -52,8 +53,12 @@ class SharedKeys:
     def workers(self) -> str:
         return f"{self.prefix}:workers"
 
+    @property
+    def activity(self) -> str:
+        return f"{self.prefix}:activity"
+
     def all(self) -> list[str]:
-        return [self.requests, self.dupefilter, self.arguments, self.pages, self.workers]
+        return [self.requests, self.dupefilter, self.arguments, self.pages, self.workers, self.activity]
 
 
 def crawl_keys(prefix: str, spider_name: str) -> SharedKeys:
@@ -88,6 +93,7 @@ class SharedCrawl:
                 logger.info("Clearing what an interrupted crawl left under %s", self.keys.prefix)
                 self.clear()
         self.server.set(self.keys.arguments, json.dumps(dict(arguments), sort_keys=True))
+        self.server.hset(self.keys.activity, self.worker, str(time.time()))
 
     def arguments(self) -> dict[str, str] | None:
         """The spider arguments of the crawl to join, or None when none was seeded."""
@@ -110,8 +116,15 @@ class SharedCrawl:
     def pending_requests(self) -> int:
         return int(self.server.zcard(self.keys.requests))
 
-    def heartbeat(self) -> None:
+    def heartbeat(self, active_at: float | None = None) -> None:
+        """Say this worker is alive, and when it last got a response (seconds since the epoch)."""
         self.server.hset(self.keys.workers, self.worker, str(time.time()))
+        if active_at is not None:
+            self.server.hset(self.keys.activity, self.worker, str(active_at))
+
+    def last_activity(self) -> float:
+        """When any worker of the crawl last got a response (0 before any did)."""
+        return max((float(value) for value in self.server.hvals(self.keys.activity)), default=0.0)
 
     def live_workers(self) -> list[str]:
         """Workers whose last heartbeat is recent, this one included once it has beaten."""
