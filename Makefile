@@ -45,5 +45,5 @@ clean:
 	rm -rf $(VENV) data .pytest_cache
 
 lint: install-dev
-	$(BIN)/ruff check --select F,E9 newsclean spiders pipelines commands extensions middlewares settings.py
-	$(BIN)/mypy newsclean spiders pipelines commands extensions middlewares
+	$(BIN)/ruff check --select F,E9 newsclean spiders pipelines commands extensions middlewares frontier settings.py
+	$(BIN)/mypy newsclean spiders pipelines commands extensions middlewares frontier

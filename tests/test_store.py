@@ -1,25 +1,72 @@
-"""The SQLite store: one row per URL, versions, crawl runs, clear errors."""
+"""The stores: one row per URL, versions, crawl runs, crawl state, site knowledge and clear errors, on every backend."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
+import secrets
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
+from newsclean.crawlstate import UrlState
 from newsclean.record import ArticleRecord, content_hash
+from newsclean.siteknowledge import HostSnapshot
 from newsclean.store import StoreError, UpsertOutcome, open_store
+from newsclean.store.dbapi import DBAPIStore
+from newsclean.store.schema import SCHEMA_VERSION
 from newsclean.store.sqlite import SQLiteStore
+
+SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
 def make_record(url: str, text: str = "Body text of the article.") -> ArticleRecord:
     return ArticleRecord(id="x", url=url, canonical_url=url, title="T", text=text, content_hash=content_hash(text))
 
 
-def test_rewriting_a_url_updates_its_row_and_keeps_history(tmp_path: Path) -> None:
-    store = open_store(f"sqlite:///{tmp_path}/s.db")
-    assert isinstance(store, SQLiteStore)
+def _admin() -> psycopg.Connection[tuple[object, ...]]:
+    """A connection to the server's `test` database, or a skip (a failure when CI is set)."""
+    try:
+        return psycopg.connect(f"{SERVER}/test", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL is not reachable at {SERVER}/test ({error}); start it to run these tests")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    name = f"newsclean_test_{secrets.token_hex(6)}"
+    with _admin() as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+        try:
+            yield f"{SERVER}/{name}"
+        finally:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store of each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/s.db"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[DBAPIStore]:
+    opened = open_store(store_url)
+    assert isinstance(opened, DBAPIStore)
+    yield opened
+    opened.close()
+
+
+def test_rewriting_a_url_updates_its_row_and_keeps_history(store: DBAPIStore) -> None:
     record = make_record("https://a.example/1")
     assert store.upsert(record) is UpsertOutcome.NEW
     assert store.upsert(record) is UpsertOutcome.UNCHANGED
@@ -29,6 +76,64 @@ def test_rewriting_a_url_updates_its_row_and_keeps_history(tmp_path: Path) -> No
     assert store.version(record.url) == 2
     stored = store.get(record.url)
     assert stored is not None and stored.text == "A corrected body."
+    assert [(version, old.text) for version, old in store.history(record.url)] == [(1, "Body text of the article.")]
+
+
+def test_same_text_on_two_sites_is_two_records(store: DBAPIStore) -> None:
+    store.upsert(make_record("https://a.example/wire"))
+    store.upsert(make_record("https://b.example/wire"))
+    assert [r.url for r in store.iter_records()] == ["https://a.example/wire", "https://b.example/wire"]
+
+
+def test_runs_are_kept(store: DBAPIStore) -> None:
+    store.record_run("news", "2026-11-27T00:00:00+00:00", "2026-11-27T00:01:00+00:00", "finished", {"a/b": 3})
+    run_id = store.start_run("news", "example", "2026-11-27T00:02:00+00:00")
+    newest, oldest = store.recent_runs(5)
+    assert oldest["spider"] == "news" and oldest["stats"] == {"a/b": 3} and oldest["finish_reason"] == "finished"
+    assert newest["id"] == run_id and newest["finish_reason"] == "unfinished"
+    assert [run["id"] for run in store.recent_runs(5, source="example")] == [run_id]
+
+
+def test_crawl_state_round_trips(store: DBAPIStore) -> None:
+    first = UrlState(url="https://a.example/1", hostname="a.example", kind="article", first_seen="2026-11-27")
+    other = UrlState(url="https://b.example/1", hostname="b.example", kind="article", first_seen="2026-11-27")
+    store.save_crawl_state([first, other])
+    checked = dataclasses.replace(first, status=200, etag='"v1"', checked_at="2026-11-28")
+    store.save_crawl_state([checked])
+    assert list(store.load_crawl_state({"a.example"})) == [checked]
+    assert store.stored_urls({"a.example"}) == {}
+
+
+def test_site_knowledge_round_trips_and_replaces(store: DBAPIStore) -> None:
+    snapshot = HostSnapshot("a.example", 12, {"nav": 12, "footer": 11}, {"Read more": "https://a.example/2"})
+    store.save_site_knowledge([snapshot, HostSnapshot("b.example", 1)])
+    assert store.load_site_knowledge({"a.example"}) == [snapshot]
+    later = HostSnapshot("a.example", 20, {"nav": 20})
+    store.save_site_knowledge([later])
+    assert store.load_site_knowledge({"a.example", "c.example"}) == [later]
+
+
+def test_reopening_keeps_the_schema_and_data(store_url: str, store: DBAPIStore) -> None:
+    store.upsert(dataclasses.replace(make_record("https://a.example/1"), fetched_at="2026-11-27T00:00:00+00:00"))
+    again = open_store(store_url)
+    assert isinstance(again, DBAPIStore)
+    assert again.schema_version() == SCHEMA_VERSION and again.count() == 1
+    assert again.stored_urls({"a.example", "b.example"}) == {"https://a.example/1": "2026-11-27T00:00:00+00:00"}
+    again.close()
+
+
+def test_a_failed_write_is_a_store_error_naming_the_store(store: DBAPIStore) -> None:
+    store.close()
+    with pytest.raises(StoreError, match=re.escape(f"cannot save site knowledge in {store.location}: ")):
+        store.save_site_knowledge([HostSnapshot("a.example", 1)])
+
+
+def test_sqlite_runs_in_wal_mode_and_keeps_old_versions_in_article_history(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/s.db")
+    assert isinstance(store, SQLiteStore)
+    record = make_record("https://a.example/1")
+    store.upsert(record)
+    store.upsert(dataclasses.replace(record, text="A corrected body.", content_hash=content_hash("A corrected body.")))
     store.close()
     with sqlite3.connect(tmp_path / "s.db") as db:
         history = db.execute("SELECT version, record FROM article_history").fetchall()
@@ -36,20 +141,6 @@ def test_rewriting_a_url_updates_its_row_and_keeps_history(tmp_path: Path) -> No
     assert [version for version, _ in history] == [1]
     assert "Body text of the article." in history[0][1]
     assert mode == "wal"
-
-
-def test_same_text_on_two_sites_is_two_records(tmp_path: Path) -> None:
-    store = open_store(f"sqlite:///{tmp_path}/s.db")
-    store.upsert(make_record("https://a.example/wire"))
-    store.upsert(make_record("https://b.example/wire"))
-    assert [r.url for r in store.iter_records()] == ["https://a.example/wire", "https://b.example/wire"]
-
-
-def test_runs_are_kept(tmp_path: Path) -> None:
-    store = open_store(f"sqlite:///{tmp_path}/s.db")
-    store.record_run("news", "2026-11-27T00:00:00+00:00", "2026-11-27T00:01:00+00:00", "finished", {"a/b": 3})
-    (run,) = store.recent_runs(5)
-    assert run["spider"] == "news" and run["stats"] == {"a/b": 3} and run["finish_reason"] == "finished"
 
 
 @pytest.mark.parametrize("url", ["mysql://localhost/db", "sqlite://", "nonsense"])

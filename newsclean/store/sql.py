@@ -1,4 +1,4 @@
-"""SQL and row helpers that every backend shares; only the parameter placeholder differs."""
+"""SQL and row helpers that every backend shares, written with qmark (?) placeholders."""
 
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ ARTICLE_COLUMNS = ("url", "id", "canonical_url", "hostname", "published", "langu
                    "version", "record")
 
 
-def upsert_sql(table: str, columns: tuple[str, ...], key: str, placeholder: str = "?") -> str:
+def insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """INSERT INTO table (columns) VALUES (?, ...), in qmark style (see DBAPIStore._sql)."""
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+def upsert_sql(table: str, columns: tuple[str, ...], key: str) -> str:
     """INSERT ... ON CONFLICT DO UPDATE: one statement that SQLite and PostgreSQL share."""
     updates = ", ".join(f"{column} = excluded.{column}" for column in columns if column != key)
-    placeholders = ", ".join(placeholder for _ in columns)
-    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
-            f" ON CONFLICT ({key}) DO UPDATE SET {updates}")
+    return f"{insert_sql(table, columns)} ON CONFLICT ({key}) DO UPDATE SET {updates}"
 
 
 def dump_json(value: dict[str, Any]) -> str:
