@@ -28,12 +28,21 @@ class KnowledgeThresholds:
 
 @dataclass
 class HostSnapshot:
-    """Site knowledge of one host as the store keeps it."""
+    """Site knowledge of one host as the store keeps it, or what a crawl added to it (counts may then be
+    negative, where the crawl forgot rare keys)."""
 
     hostname: str
     pages: int
     block_pages: dict[str, int] = field(default_factory=dict)
     openings: dict[str, str] = field(default_factory=dict)
+
+    def changes_since(self, earlier: HostSnapshot) -> HostSnapshot:
+        """What this snapshot adds to `earlier`, so that crawls sharing a store add up what each learned."""
+        keys = self.block_pages.keys() | earlier.block_pages.keys()
+        blocks = {key: self.block_pages.get(key, 0) - earlier.block_pages.get(key, 0) for key in keys}
+        openings = {opening: url for opening, url in self.openings.items() if earlier.openings.get(opening) != url}
+        return HostSnapshot(self.hostname, self.pages - earlier.pages,
+                            {key: count for key, count in blocks.items() if count}, openings)
 
 
 @dataclass
@@ -72,6 +81,7 @@ class SiteKnowledge:
         self.thresholds = thresholds or KnowledgeThresholds()
         self.hosts: dict[str, HostKnowledge] = {}
         self._profiles: dict[str, tuple[int, SiteProfile]] = {}
+        self._saved: dict[str, HostSnapshot] = {}
 
     def observe(self, host: str, keys: Iterable[str], url: str, text: str) -> None:
         """Learn from one article page of `host`: its short block keys and its opening words."""
@@ -93,15 +103,26 @@ class SiteKnowledge:
         return profile
 
     def restore(self, snapshot: HostSnapshot) -> None:
-        """Load what an earlier crawl learned about a host (from the store)."""
+        """Load what is known about a host in the store (earlier crawls, other workers of this one)."""
         self.hosts[snapshot.hostname] = HostKnowledge(
             snapshot.pages, Counter(snapshot.block_pages), dict(snapshot.openings)
         )
+        self._saved[snapshot.hostname] = snapshot
         self._profiles.pop(snapshot.hostname, None)
 
     def snapshots(self) -> list[HostSnapshot]:
-        """What to keep in the store, host by host."""
+        """What is known, host by host."""
         return [
             HostSnapshot(host, knowledge.pages, dict(knowledge.block_pages), dict(knowledge.openings))
             for host, knowledge in self.hosts.items()
         ]
+
+    def changes(self) -> list[HostSnapshot]:
+        """What was learned since the store was last read or written, host by host (for Store.add_site_knowledge)."""
+        changes = [snapshot.changes_since(self._saved.get(snapshot.hostname, HostSnapshot(snapshot.hostname, 0)))
+                   for snapshot in self.snapshots()]
+        return [change for change in changes if change.pages or change.block_pages or change.openings]
+
+    def mark_saved(self) -> None:
+        """What is known now is what the store holds."""
+        self._saved = {snapshot.hostname: snapshot for snapshot in self.snapshots()}

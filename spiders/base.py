@@ -4,6 +4,7 @@ page verdicts and failed fetches."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, Any, Self
 
 import scrapy
@@ -62,6 +63,7 @@ class AnalysingSpider(scrapy.Spider):
 
     pool: AnalysisPool
     knowledge: SiteKnowledge | None
+    knowledge_synced = 0.0
     replacements_counted = 0
 
     @classmethod
@@ -96,16 +98,27 @@ class AnalysingSpider(scrapy.Spider):
         try:
             for snapshot in store.load_site_knowledge({hostname(url) for url in self.start_urls}):
                 self.knowledge.restore(snapshot)
+            self.knowledge_synced = time.monotonic()
         finally:
             store.close()
 
     def save_knowledge(self) -> None:
+        self.sync_knowledge(read_back=False)
+
+    def sync_knowledge(self, read_back: bool = True) -> None:
+        """Add what was learned since the last sync to the store, then read back what other crawls sharing the
+        store (the workers of a shared crawl) added. Runs every NEWSCLEAN_KNOWLEDGE_SYNC_SECONDS and at the end."""
         store_url = self.settings.get("STORE_URL")
+        self.knowledge_synced = time.monotonic()
         if self.knowledge is None or not store_url or not self.knowledge.hosts:
             return
         store = open_store(store_url)
         try:
-            store.save_site_knowledge(self.knowledge.snapshots())
+            store.add_site_knowledge(self.knowledge.changes())
+            self.knowledge.mark_saved()
+            if read_back:
+                for snapshot in store.load_site_knowledge(set(self.knowledge.hosts)):
+                    self.knowledge.restore(snapshot)
         except StoreError as error:
             logger.error("Site knowledge not saved: %s", error)
         finally:
@@ -140,6 +153,8 @@ class AnalysingSpider(scrapy.Spider):
         if self.knowledge is not None and isinstance(analysis.outcome, ArticleRecord):
             self.knowledge.observe(host, analysis.block_keys, analysis.outcome.url, analysis.outcome.text)
             self._inc_stat("newsclean/knowledge/pages_learned")
+            if time.monotonic() - self.knowledge_synced >= self.settings.getfloat("NEWSCLEAN_KNOWLEDGE_SYNC_SECONDS", 60):
+                self.sync_knowledge()
 
     def count_verdict(self, analysis: PageAnalysis) -> None:
         self._inc_stat("newsclean/pages/analysed")

@@ -24,7 +24,7 @@ from newsclean.sharedcrawl import SharedCrawl, crawl_keys
 from newsclean.siteserver import SiteServer
 from tests.conftest import ROOT
 from tests.newssite import write_site
-from tests.test_store_postgres import pg_url  # noqa: F401  (the per-test database fixture)
+from tests.test_store import pg_url  # noqa: F401  (the per-test database fixture)
 
 REDIS = "redis://127.0.0.1:6379/0"
 ARTICLES = 300

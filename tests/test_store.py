@@ -15,7 +15,7 @@ import pytest
 
 from newsclean.crawlstate import UrlState
 from newsclean.record import ArticleRecord, content_hash
-from newsclean.siteknowledge import HostSnapshot
+from newsclean.siteknowledge import HostSnapshot, SiteKnowledge
 from newsclean.store import StoreError, UpsertOutcome, open_store
 from newsclean.store.dbapi import DBAPIStore
 from newsclean.store.schema import SCHEMA_VERSION
@@ -104,13 +104,51 @@ def test_crawl_state_round_trips(store: DBAPIStore) -> None:
     assert store.stored_urls({"a.example"}) == {}
 
 
-def test_site_knowledge_round_trips_and_replaces(store: DBAPIStore) -> None:
+def test_workers_sharing_a_store_never_undo_each_others_crawl_state(store: DBAPIStore) -> None:
+    """A worker that comes across a URL another worker has already fetched keeps the fetch on record."""
+    seen = UrlState(url="https://a.example/1", hostname="a.example", kind="page", first_seen="2026-11-27T08:00",
+                    discovered_via="sitemap", listed_date="2026-11-26")
+    fetched = dataclasses.replace(seen, checked_at="2026-11-27T09:00", fetched_at="2026-11-27T09:00", status=200,
+                                  etag='"v1"', verdict="article", version_date="2026-11-26")
+    store.save_crawl_state([fetched])
+    seen_later_elsewhere = dataclasses.replace(seen, first_seen="2026-11-27T09:30", discovered_via="link",
+                                               found_in="https://a.example/")
+    store.save_crawl_state([seen_later_elsewhere])
+    assert list(store.load_crawl_state({"a.example"})) == [dataclasses.replace(fetched, found_in="https://a.example/")]
+
+    failed_later = dataclasses.replace(seen, checked_at="2026-11-27T10:00", status=503, error="http_503")
+    store.save_crawl_state([failed_later, dataclasses.replace(fetched, listed_date="2026-11-20")])
+    [merged] = store.load_crawl_state({"a.example"})
+    assert (merged.status, merged.error, merged.etag, merged.listed_date) == (503, "http_503", None, "2026-11-26")
+
+
+def test_site_knowledge_adds_up_what_each_crawl_learned(store: DBAPIStore) -> None:
     snapshot = HostSnapshot("a.example", 12, {"nav": 12, "footer": 11}, {"Read more": "https://a.example/2"})
-    store.save_site_knowledge([snapshot, HostSnapshot("b.example", 1)])
+    store.add_site_knowledge([snapshot, HostSnapshot("b.example", 1)])
     assert store.load_site_knowledge({"a.example"}) == [snapshot]
-    later = HostSnapshot("a.example", 20, {"nav": 20})
-    store.save_site_knowledge([later])
-    assert store.load_site_knowledge({"a.example", "c.example"}) == [later]
+    store.add_site_knowledge([HostSnapshot("a.example", 8, {"nav": 8, "footer": -11}, {"Also": "https://a.example/3"})])
+    expected = HostSnapshot("a.example", 20, {"nav": 20}, {"Read more": "https://a.example/2", "Also": "https://a.example/3"})
+    assert store.load_site_knowledge({"a.example", "c.example"}) == [expected]
+
+
+def test_two_workers_learning_one_host_share_what_they_learned_through_the_store(store: DBAPIStore) -> None:
+    workers = [SiteKnowledge(), SiteKnowledge()]
+    for number, knowledge in enumerate(workers):
+        for snapshot in store.load_site_knowledge({"a.example"}):
+            knowledge.restore(snapshot)
+        for page in range(2):
+            knowledge.observe("a.example", ["share-bar", f"body-{number}-{page}"], f"https://a.example/{number}/{page}",
+                              f"Story {number}-{page} opens with its own words and goes on")
+    for knowledge in workers:
+        store.add_site_knowledge(knowledge.changes())
+        knowledge.mark_saved()
+        assert knowledge.changes() == []
+    [host] = store.load_site_knowledge({"a.example"})
+    assert host.pages == 4 and host.block_pages["share-bar"] == 4 and len(host.openings) == 4
+    reader = SiteKnowledge()
+    reader.restore(host)
+    profile = reader.profile("a.example")
+    assert profile is not None and profile.boilerplate == {"share-bar"}
 
 
 def test_reopening_keeps_the_schema_and_data(store_url: str, store: DBAPIStore) -> None:
@@ -125,7 +163,7 @@ def test_reopening_keeps_the_schema_and_data(store_url: str, store: DBAPIStore) 
 def test_a_failed_write_is_a_store_error_naming_the_store(store: DBAPIStore) -> None:
     store.close()
     with pytest.raises(StoreError, match=re.escape(f"cannot save site knowledge in {store.location}: ")):
-        store.save_site_knowledge([HostSnapshot("a.example", 1)])
+        store.add_site_knowledge([HostSnapshot("a.example", 1)])
 
 
 def test_sqlite_runs_in_wal_mode_and_keeps_old_versions_in_article_history(tmp_path: Path) -> None:

@@ -18,7 +18,9 @@ from newsclean.store.sql import (
     ARTICLE_COLUMNS,
     RUN_COLUMNS,
     STATE_COLUMNS,
+    add_pages_sql,
     article_values,
+    crawl_state_upsert_sql,
     decode_run,
     dump_json,
     insert_sql,
@@ -180,7 +182,7 @@ class DBAPIStore(ABC):
     def save_crawl_state(self, states: Iterable[UrlState]) -> None:
         rows = [astuple(state) for state in states]
         with self._failing_as("save the crawl state"), self._transaction():
-            self._executemany(upsert_sql("crawl_state", STATE_COLUMNS, "url"), rows)
+            self._executemany(crawl_state_upsert_sql(), rows)
 
     def _select_by_hostname(self, select: str, hostnames: Collection[str]) -> list[tuple[Any, ...]]:
         names = sorted(set(hostnames))
@@ -205,22 +207,22 @@ class DBAPIStore(ABC):
             snapshots[str(host)].openings[str(opening)] = str(url)
         return list(snapshots.values())
 
-    def save_site_knowledge(self, snapshots: Iterable[HostSnapshot]) -> None:
-        """Replace what is kept about each host with its snapshot, in one transaction."""
+    def add_site_knowledge(self, changes: Iterable[HostSnapshot]) -> None:
+        """Add what a crawl learned about each host (SiteKnowledge.changes) to what is kept, in one transaction:
+        counts add up, so crawls and workers sharing the store never overwrite each other's learning."""
         with self._failing_as("save site knowledge"), self._transaction():
-            for snapshot in snapshots:
-                self._save_host(snapshot)
+            for change in changes:
+                self._add_host(change)
 
-    def _save_host(self, snapshot: HostSnapshot) -> None:
+    def _add_host(self, change: HostSnapshot) -> None:
         """The site_hosts upsert comes first: where rows lock, two workers saving one host take turns."""
-        host = snapshot.hostname
-        self._execute(upsert_sql("site_hosts", ("hostname", "pages"), "hostname"), (host, snapshot.pages))
-        self._execute("DELETE FROM site_blocks WHERE hostname = ?", (host,))
-        self._executemany(insert_sql("site_blocks", ("hostname", "block", "pages")),
-                          [(host, block, pages) for block, pages in snapshot.block_pages.items()])
-        self._execute("DELETE FROM site_openings WHERE hostname = ?", (host,))
-        self._executemany(insert_sql("site_openings", ("hostname", "opening", "url")),
-                          [(host, opening, url) for opening, url in snapshot.openings.items()])
+        host = change.hostname
+        self._execute(add_pages_sql("site_hosts", ("hostname", "pages"), "hostname"), (host, change.pages))
+        self._executemany(add_pages_sql("site_blocks", ("hostname", "block", "pages"), "hostname, block"),
+                          [(host, block, pages) for block, pages in change.block_pages.items()])
+        self._execute("DELETE FROM site_blocks WHERE hostname = ? AND pages <= 0", (host,))
+        self._executemany(upsert_sql("site_openings", ("hostname", "opening", "url"), "hostname, opening"),
+                          [(host, opening, url) for opening, url in change.openings.items()])
 
     def start_run(self, spider: str, source: str | None, started_at: str) -> int:
         """Insert an unfinished run (a crawl that is killed stays so) and return its id."""

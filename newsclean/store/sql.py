@@ -27,6 +27,38 @@ def upsert_sql(table: str, columns: tuple[str, ...], key: str) -> str:
     return f"{insert_sql(table, columns)} ON CONFLICT ({key}) DO UPDATE SET {updates}"
 
 
+# How a crawl_state row merges with the row already stored, so that workers sharing a store never undo each
+# other's news: the newer answer wins (by checked_at), listed dates only move forward, the first sighting stays.
+NEWER_ANSWER = "excluded.checked_at IS NOT NULL AND (crawl_state.checked_at IS NULL" \
+               " OR excluded.checked_at >= crawl_state.checked_at)"
+ANSWER_COLUMNS = ("checked_at", "fetched_at", "status", "etag", "last_modified", "body_hash", "verdict", "error",
+                  "final_url")
+STATE_MERGE = {
+    "kind": "CASE WHEN crawl_state.kind = 'page' THEN excluded.kind ELSE crawl_state.kind END",
+    "hostname": "excluded.hostname",
+    "first_seen": "CASE WHEN excluded.first_seen < crawl_state.first_seen THEN excluded.first_seen"
+                  " ELSE crawl_state.first_seen END",
+    "discovered_via": "COALESCE(crawl_state.discovered_via, excluded.discovered_via)",
+    "found_in": "COALESCE(crawl_state.found_in, excluded.found_in)",
+    **{column: f"CASE WHEN crawl_state.{column} IS NULL OR excluded.{column} > crawl_state.{column}"
+               f" THEN excluded.{column} ELSE crawl_state.{column} END" for column in ("listed_date", "version_date")},
+    **{column: f"CASE WHEN {NEWER_ANSWER} THEN excluded.{column} ELSE crawl_state.{column} END"
+       for column in ANSWER_COLUMNS},
+}
+
+
+def crawl_state_upsert_sql() -> str:
+    """The crawl_state upsert that merges with the stored row (STATE_MERGE)."""
+    assert set(STATE_MERGE) == set(STATE_COLUMNS) - {"url"}
+    updates = ", ".join(f"{column} = {STATE_MERGE[column]}" for column in STATE_COLUMNS if column != "url")
+    return f"{insert_sql('crawl_state', STATE_COLUMNS)} ON CONFLICT (url) DO UPDATE SET {updates}"
+
+
+def add_pages_sql(table: str, columns: tuple[str, ...], key: str) -> str:
+    """An upsert that adds the row's `pages` count to the stored one."""
+    return f"{insert_sql(table, columns)} ON CONFLICT ({key}) DO UPDATE SET pages = {table}.pages + excluded.pages"
+
+
 def dump_json(value: dict[str, Any]) -> str:
     return json.dumps(value, default=str, sort_keys=True)
 
