@@ -28,7 +28,7 @@ from tests.conftest import ROOT, stored_records
 from tests.newssite import write_site
 
 DEPLOYED = ("setup.py", "pyproject.toml", "settings.py", "spiders", "pipelines", "commands", "extensions",
-            "middlewares", "newsclean")
+            "middlewares", "frontier", "newsclean")
 SAFETY_BOUND = 120.0  # seconds; only so that a broken Scrapyd cannot hang the test
 BIN = Path(sys.executable).parent
 
