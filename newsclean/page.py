@@ -85,6 +85,8 @@ def feed_links(tree: HtmlElement, base: str) -> list[str]:
     return [feed for feed in feeds if feed]
 
 
-def extract_saved_page(page: SavedPage, config: ExtractionConfig = DEFAULT_CONFIG) -> ArticleRecord | Rejection:
+def extract_saved_page(
+    page: SavedPage, config: ExtractionConfig = DEFAULT_CONFIG, site: SiteProfile | None = None
+) -> ArticleRecord | Rejection:
     """extract() for a page read from a file or JSONL line (discovered_via "file", its own id when given)."""
-    return extract(page.html, page.url, config=config, discovered_via="file", record_id_override=page.id)
+    return extract(page.html, page.url, site, config=config, discovered_via="file", record_id_override=page.id)

@@ -75,7 +75,7 @@ class AnalysingSpider(scrapy.Spider):
             config=ExtractionConfig(min_words=settings.getint("NEWSCLEAN_MIN_WORDS", 40)),
             timeout=settings.getfloat("NEWSCLEAN_EXTRACTION_TIMEOUT", 20.0),
         )
-        spider.knowledge = _site_knowledge(settings)
+        spider.knowledge = site_knowledge(settings)
         crawler.signals.connect(spider.open_pool, signal=signals.spider_opened)
         crawler.signals.connect(spider.close_pool, signal=signals.spider_closed)
         crawler.signals.connect(spider.load_knowledge, signal=signals.spider_opened)
@@ -187,7 +187,7 @@ class AnalysingSpider(scrapy.Spider):
         self.crawler.stats.inc_value(key, count)
 
 
-def _site_knowledge(settings: Settings) -> SiteKnowledge | None:
+def site_knowledge(settings: Settings) -> SiteKnowledge | None:
     """Per-host boilerplate learning (NEWSCLEAN_SITE_KNOWLEDGE and its thresholds)."""
     if not settings.getbool("NEWSCLEAN_SITE_KNOWLEDGE", True):
         return None

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from newsclean.siteserver import SiteServer
+from newsclean.store import open_store
 from tests.conftest import FAST_CRAWL, ROOT, run_scrapy, stored_records
+from tests.test_siteknowledge import APPEAL, STORIES, learned_knowledge, page
 
 PAGES = ROOT / "tests" / "fixtures" / "pages"
 SEED_NOISE = ("Date:", "Share post:", "spot_img", "Related articles", "Popularly known")
@@ -109,3 +111,23 @@ def test_export_writes_the_store_as_jsonl(pages_site: SiteServer, store_path: Pa
     assert run.returncode == 0, run.stderr
     assert sorted(r["url"] for r in records_from(out.read_text(encoding="utf-8"))) == sorted(urls)
     assert not list(tmp_path.glob(".export.jsonl.*")), "no temporary file left behind"
+
+
+def test_extract_applies_what_crawls_learned_about_the_host(tmp_path: Path) -> None:
+    urls = list(STORIES)
+    store_url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = open_store(store_url)
+    store.add_site_knowledge(learned_knowledge(urls[:4]).changes())
+    store.close()
+    saved = tmp_path / "pages.jsonl"
+    saved.write_text(json.dumps({"url": urls[5], "html": page(urls[5], teaser_of=urls[0])}) + "\n", encoding="utf-8")
+
+    texts = {}
+    for name, options in {"with": (), "without": ("--no-site-knowledge",)}.items():
+        out = tmp_path / f"{name}.jsonl"
+        run = run_scrapy("extract", str(saved), "-o", str(out), "-s", f"STORE_URL={store_url}", *options)
+        assert run.returncode == 0, run.stderr
+        (record,) = records_from(out.read_text(encoding="utf-8"))
+        texts[name] = str(record["text"])
+    assert texts["with"].split("\n\n") == STORIES[urls[5]]
+    assert APPEAL in texts["without"] and STORIES[urls[0]][0] in texts["without"]

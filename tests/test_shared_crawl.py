@@ -113,6 +113,8 @@ def test_two_workers_share_one_crawl_and_store_every_article_once(
     assert len(shares) == 2 and sum(shares) == ARTICLES
     assert min(shares) >= ARTICLES // 20, shares  # each did a real share (about half on an idle machine)
     assert redis.Redis.from_url(REDIS).keys(f"{redis_prefix}:*") == [], "the last worker out clears the crawl"
+    for log in ("seeder.log", "joiner.log"):
+        assert "Deprecat" not in (tmp_path / log).read_text(), "scrapy-redis's deprecated calls are avoided"
 
 
 def start_and_stop_one_worker(
