@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5.0
+ACTIVITY_PUBLISH_SECONDS = 1.0  # a busy worker tells the others at most this often
 
 
 class SharedCrawlWorker:
@@ -36,6 +37,7 @@ class SharedCrawlWorker:
         self.idle_close = idle_close
         self.shared: SharedCrawl | None = None
         self.last_activity = time.time()
+        self.published_activity = 0.0
         self.heartbeats: AsyncioLoopingCall | LoopingCall | None = None
 
     @classmethod
@@ -53,17 +55,20 @@ class SharedCrawlWorker:
         self.shared = shared_crawl(self.crawler.settings, spider.name)
         assert self.shared is not None
         self.active()
-        self.shared.heartbeat(active_at=self.last_activity)
         self.heartbeats = create_looping_call(self.heartbeat)
         self.heartbeats.start(HEARTBEAT_SECONDS, now=False)
         logger.info("Worker %s of the shared crawl %s", self.shared.worker, self.shared.keys.prefix)
 
     def active(self) -> None:
+        """A response arrived: this worker, and so the crawl, is busy."""
         self.last_activity = time.time()
+        if self.last_activity - self.published_activity >= ACTIVITY_PUBLISH_SECONDS:
+            self.heartbeat()
 
     def heartbeat(self) -> None:
         assert self.shared is not None
         self.shared.heartbeat(active_at=self.last_activity)
+        self.published_activity = self.last_activity
 
     def spider_idle(self) -> None:
         """Keep the worker while some worker of the crawl got a response less than NEWSCLEAN_WORKER_IDLE_CLOSE

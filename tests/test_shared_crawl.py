@@ -21,13 +21,14 @@ import pytest
 import redis
 
 from newsclean.sharedcrawl import SharedCrawl, crawl_keys
-from newsclean.siteserver import SiteServer
+from newsclean.siteserver import Resource, SiteServer
 from tests.conftest import ROOT
 from tests.newssite import write_site
 from tests.test_store import pg_url  # noqa: F401  (the per-test database fixture)
 
 REDIS = "redis://127.0.0.1:6379/0"
 ARTICLES = 300
+DISCOVERY_DELAY = 2.0
 WORKER_SETTINGS = (
     "-s", "AUTOTHROTTLE_ENABLED=False",
     "-s", "DOWNLOAD_DELAY=0",
@@ -61,6 +62,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteServer,
     paths = write_site(root, ARTICLES)
     with SiteServer(root) as server:
         yield server, paths
+
+
+class SlowDiscoverySite(SiteServer):
+    """Answers everything but article pages after DISCOVERY_DELAY seconds: while the first worker reads robots.txt
+    and the sitemap, the shared queue is empty."""
+
+    def load(self, url_path: str) -> Resource | None:
+        if not url_path.startswith("/articles/"):
+            time.sleep(DISCOVERY_DELAY)
+        return super().load(url_path)
 
 
 def worker(pg_url: str, prefix: str, *arguments: str, log: Path) -> subprocess.Popen[bytes]:
@@ -115,6 +126,20 @@ def test_two_workers_share_one_crawl_and_store_every_article_once(
     assert redis.Redis.from_url(REDIS).keys(f"{redis_prefix}:*") == [], "the last worker out clears the crawl"
     for log in ("seeder.log", "joiner.log"):
         assert "Deprecat" not in (tmp_path / log).read_text(), "scrapy-redis's deprecated calls are avoided"
+
+
+def test_a_worker_stays_while_the_queue_is_briefly_empty(
+    site: tuple[SiteServer, list[str]], pg_url: str, redis_prefix: str, tmp_path: Path,  # noqa: F811
+) -> None:
+    """scrapy-redis's idle limit counts from start-up: a worker that finds the queue empty at first would leave."""
+    _, paths = site
+    with SlowDiscoverySite(site[0].root) as slow:
+        seeder = worker(pg_url, redis_prefix, "-a", f"start={slow.url('/')}", log=tmp_path / "seeder.log")
+        joiner = worker(pg_url, redis_prefix, log=tmp_path / "joiner.log")
+        finish(seeder, tmp_path / "seeder.log")
+        finish(joiner, tmp_path / "joiner.log")
+    shares = [int(str(stats.get("item_scraped_count", 0))) for stats in run_stats(pg_url)]
+    assert sum(shares) == len(paths) and min(shares) >= ARTICLES // 20, shares
 
 
 def start_and_stop_one_worker(
