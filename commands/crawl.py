@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
@@ -11,6 +11,8 @@ from extensions.deadletter import records_not_stored
 
 if TYPE_CHECKING:
     import argparse
+
+    from scrapy.crawler import Crawler
 
 
 class Command(ScrapyCrawlCommand):
@@ -22,10 +24,18 @@ class Command(ScrapyCrawlCommand):
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        dead_lettered, lost = records_not_stored(crawler.stats.get_stats() if crawler.stats else {})
+        dead_lettered, lost = records_not_stored(_stats(crawler))
         if dead_lettered or lost:
             print(f"newsclean: {dead_lettered + lost} records were not stored ({dead_lettered} dead-lettered to "
                   f"{self.settings['NEWSCLEAN_DEADLETTER_FILE'] if self.settings else '?'}, {lost} lost)",
                   file=sys.stderr)
         if self.crawler_process.bootstrap_failed or dead_lettered or lost:
             self.exitcode = 1
+
+
+def _stats(crawler: Crawler) -> dict[str, Any]:
+    """The crawl's stats; none when it failed before starting (a bad spider argument, an unreachable Redis)."""
+    try:
+        return crawler.stats.get_stats()
+    except RuntimeError:  # Crawler.stats is set only when the crawl starts
+        return {}

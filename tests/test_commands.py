@@ -131,3 +131,10 @@ def test_extract_applies_what_crawls_learned_about_the_host(tmp_path: Path) -> N
         texts[name] = str(record["text"])
     assert texts["with"].split("\n\n") == STORIES[urls[5]]
     assert APPEAL in texts["without"] and STORIES[urls[0]][0] in texts["without"]
+
+
+def test_crawl_without_start_urls_says_what_to_give() -> None:
+    run = run_scrapy("crawl", "news")
+    assert run.returncode == 1
+    assert "give the start URLs" in run.stderr
+    assert "Crawler.stats is not set" not in run.stderr
