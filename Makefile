@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUNTIME := $(VENV)/.runtime-installed
 STAMP_DEV := $(VENV)/.dev-installed
 
-.PHONY: lint install install-dev demo test eval bench bench-rss fuzz clean
+.PHONY: lint install install-dev demo test eval bench bench-rss bench-scale fuzz clean
 
 install: $(STAMP_RUNTIME)
 install-dev: $(STAMP_DEV)
@@ -34,6 +34,10 @@ bench: install-dev
 
 bench-rss: install-dev
 	$(BIN)/python -m bench --rss-series 5000,10000,20000 $(ARGS)
+
+# One crawl process against workers sharing a Redis frontier (needs the local Redis and PostgreSQL).
+bench-scale: install-dev
+	$(BIN)/python -m bench.scale_out --pages $(or $(PAGES),2000) $(ARGS)
 
 # A long fuzz run of extraction (tests/test_fuzz_extraction.py), fresh randomness each time; not part of `make test`.
 FUZZ_EXAMPLES ?= 5000
