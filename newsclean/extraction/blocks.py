@@ -44,6 +44,7 @@ class PageContext:
     url: str = ""
     boilerplate: frozenset[str] = frozenset()
     openings: Mapping[int, int] = field(default_factory=dict)
+    description: str = ""
 
     @cached_property
     def long_link_texts(self) -> tuple[str, ...]:
@@ -139,6 +140,18 @@ def drop_title_repeat(blocks: list[Block], page: PageContext) -> list[Block]:
     return blocks[start:]
 
 
+def drop_standfirst_heading(blocks: list[Block], page: PageContext) -> list[Block]:
+    """A heading opening the body that repeats the page's description: the standfirst, not the story."""
+    description = fold(page.description)
+    if not blocks or not description or blocks[0].kind != "heading":
+        return blocks
+    first = blocks[0].folded
+    shorter, longer = sorted((first, description), key=len)
+    if shorter and longer.startswith(shorter) and len(shorter) >= rules.STANDFIRST_MIN_MATCH * len(longer):
+        return blocks[1:]
+    return blocks
+
+
 def drop_labels_and_placeholders(blocks: list[Block], page: PageContext) -> list[Block]:
     """Empty widget labels ("Date:", "Share post:") and ad placeholder tokens ("spot_img")."""
     return [b for b in blocks if not (rules.LABEL_RE.match(b.text) or rules.PLACEHOLDER_RE.match(b.text))]
@@ -162,7 +175,12 @@ def _is_link_block(block: Block, page: PageContext) -> bool:
     label = rules.PROMO_LABEL_RE.match(block.text)
     if label:
         return _is_link_only(Block(block.kind, block.text[label.end() :]), page)
-    return block.kind == "paragraph" and _is_link_only(block, page)
+    return block.kind == "paragraph" and not _is_linked_sentence(block) and _is_link_only(block, page)
+
+
+def _is_linked_sentence(block: Block) -> bool:
+    """A whole sentence of prose that happens to be a link ("Visit their website to learn more.")."""
+    return block.words >= rules.LINKED_SENTENCE_MIN_WORDS and bool(rules.PROSE_END_RE.search(block.text))
 
 
 def drop_credits(blocks: list[Block], page: PageContext) -> list[Block]:
@@ -178,11 +196,11 @@ def _is_credit(block: Block) -> bool:
 
 def drop_reader_prompts(blocks: list[Block], page: PageContext) -> list[Block]:
     """Short newsletter, follow and app prompts."""
-    return [b for b in blocks if not (b.words <= rules.PROMPT_MAX_WORDS and rules.PROMPT_RE.search(b.text))]
+    return [b for b in blocks if not (b.words <= rules.PROMPT_MAX_WORDS and rules.is_prompt(b.text))]
 
 
 def drop_page_furniture(blocks: list[Block], page: PageContext) -> list[Block]:
-    """Copyright, cookie and link-row blocks; in the last third of the body, also all that follows them."""
+    """Copyright and cookie blocks (in the last third of the body, also all that follows them) and link rows."""
     kept: list[Block] = []
     tail_start = len(blocks) * 2 // 3
     for index, block in enumerate(blocks):
@@ -190,14 +208,33 @@ def drop_page_furniture(blocks: list[Block], page: PageContext) -> list[Block]:
             if index >= tail_start:
                 break
             continue
-        kept.append(block)
+        if not _is_link_row(block, page):
+            kept.append(block)
     return kept
 
 
 def _is_furniture(block: Block) -> bool:
-    if block.words > rules.FURNITURE_MAX_WORDS:
+    return block.words <= rules.FURNITURE_MAX_WORDS and rules.is_furniture(block.text)
+
+
+def _is_link_row(block: Block, page: PageContext) -> bool:
+    """Pipe- or bullet-separated items, most of them links ("Home | News | Contact"), unlike a spec line."""
+    if block.words > rules.FURNITURE_MAX_WORDS or not rules.LINK_ROW_RE.match(block.text):
         return False
-    return bool(rules.FURNITURE_RE.search(block.text) or rules.LINK_ROW_RE.match(block.text))
+    items = [fold(item) for item in rules.LINK_ROW_SEPARATOR_RE.split(block.text)]
+    return sum(item in page.link_texts for item in items) >= rules.LINK_ROW_LINKED_SHARE * len(items)
+
+
+def drop_tail_credits(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Credit, contact and company-boilerplate lines among the last blocks of the body."""
+    tail_start = max(0, len(blocks) - rules.TAIL_BLOCKS)
+    return blocks[:tail_start] + [b for b in blocks[tail_start:] if not _is_tail_credit(b)]
+
+
+def _is_tail_credit(block: Block) -> bool:
+    if block.words > rules.TAIL_CREDIT_MAX_WORDS:
+        return False
+    return bool(rules.TAIL_CREDIT_RE.search(block.text) or rules.CONTACT_ONLY_RE.match(block.text))
 
 
 def drop_top_metadata_lines(blocks: list[Block], page: PageContext) -> list[Block]:
@@ -286,6 +323,7 @@ def _is_link_only(block: Block, page: PageContext) -> bool:
 
 BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_title_repeat,
+    drop_standfirst_heading,
     drop_site_boilerplate,
     drop_labels_and_placeholders,
     drop_related_sections,
@@ -296,6 +334,7 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_credits,
     drop_reader_prompts,
     drop_page_furniture,
+    drop_tail_credits,
     drop_top_metadata_lines,
     drop_title_repeat,
 )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from urllib.parse import urljoin
 
-import py3langid
+from newsclean.language import identify_language
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Document, Extractor
@@ -136,14 +137,16 @@ def analyse_tree(
         url=url,
         boilerplate=site.boilerplate if site else frozenset(),
         openings=site.openings if site else {},
+        description=metadata.description or "",
     )
     prune_noise(tree)
     body = _extract_body(tree, url, page, fast=True)
     verdict = _body_verdict(body, signals, page, config)
-    if verdict is not None:
-        fuller = _extract_body(tree, url, page, fast=False)
-        if fuller.words > body.words:
-            body, verdict = fuller, _body_verdict(fuller, signals, page, config)
+    coverage = _coverage(body, tree)
+    if verdict is not None or coverage is not Coverage.FAIR:
+        full = _extract_body(tree, url, page, fast=False)
+        if _prefer_full(full, body, verdict is not None, coverage, config):
+            body, verdict = full, _body_verdict(full, signals, page, config)
     if verdict is not None:
         return Extraction(Rejection(url, verdict, f"{body.words} words"))
     record = _record(metadata, structured, tree, body.blocks, url, discovered_via, record_id_override)
@@ -170,6 +173,49 @@ def _extract_body(tree: HtmlElement, url: str, page: PageContext, fast: bool) ->
         return Body([], [])
     raw = body_blocks(document.body)
     return Body(raw, clean_blocks(raw, page))
+
+
+class Coverage(Enum):
+    """How much of the page the fast body holds."""
+
+    LITTLE = "little"
+    FAIR = "fair"
+    WHOLE_PAGE = "whole_page"
+
+
+def _coverage(body: Body, tree: HtmlElement) -> Coverage:
+    """LITTLE: a small share of the page's paragraph or visible words (trafilatura's fast mode latched
+    on to a small box); WHOLE_PAGE: about all the visible text while little of it is in paragraphs
+    (a dump of the page, menus included). In both, its full mode (readability, jusText) does better.
+    """
+    words = sum(b.words for b in body.raw)
+    paragraph_words = sum(len(p.text_content().split()) for p in tree.iter("p"))
+    if words < rules.FAST_MIN_PARAGRAPH_SHARE * paragraph_words:
+        return Coverage.LITTLE
+    visible = _visible_words(tree)
+    if words < rules.FAST_MIN_TEXT_SHARE * visible:
+        return Coverage.LITTLE
+    if words >= rules.PAGE_DUMP_SHARE * visible and paragraph_words < rules.PAGE_DUMP_MAX_PARAGRAPH_SHARE * words:
+        return Coverage.WHOLE_PAGE
+    return Coverage.FAIR
+
+
+def _visible_words(tree: HtmlElement) -> int:
+    body = tree.find("body")
+    root = body if body is not None else tree
+    hidden = sum(len(element.text_content().split()) for element in root.iter("script", "style", "noscript"))
+    return len(root.text_content().split()) - hidden
+
+
+def _prefer_full(full: Body, fast: Body, rejected: bool, coverage: Coverage, config: ExtractionConfig) -> bool:
+    """Whether the full-mode body replaces the fast one: any gain saves a rejected page, a large gain
+    a page covered little, and a real body (shorter, not too short) replaces a dump of the page."""
+    if rejected:
+        return full.words > fast.words
+    full_words, fast_words = sum(b.words for b in full.raw), sum(b.words for b in fast.raw)
+    if coverage is Coverage.WHOLE_PAGE:
+        return config.min_words <= full.words and full_words < fast_words
+    return full_words > rules.FULL_MODE_MIN_GAIN * fast_words
 
 
 def _body_verdict(
@@ -271,5 +317,4 @@ def _language(tree: HtmlElement, text: str) -> str | None:
         return declared.replace("_", "-").split("-")[0].lower() or None
     if not text:
         return None
-    language, _score = py3langid.classify(text[: LANGUAGE_SAMPLE_CHARS])
-    return str(language)
+    return identify_language(text[: LANGUAGE_SAMPLE_CHARS])

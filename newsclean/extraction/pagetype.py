@@ -63,8 +63,11 @@ NON_ARTICLE_PATHS: tuple[tuple[RejectionReason, re.Pattern[str]], ...] = tuple(
         (RejectionReason.LOGIN_PAGE, rf"/(?:login|log-in|signin|sign-in|register|signup|sign-up|account|my-account){_LAST}"),
     )
 )
-# A page that declares no article type and no date is still stored when its body is long prose.
+# A page that declares no article type and no date is still stored when its body is long prose,
+# or when its URL ends in a headline slug ("/why-rents-rose-in-march") and its body is not short.
 UNDECLARED_ARTICLE_MIN_WORDS = 250
+SLUG_ARTICLE_MIN_WORDS = 100
+HEADLINE_SLUG_RE = re.compile(r"/(?:[^/\-_.]+[-_]){3,}[^/\-_.]+(?:\.[a-z]{2,5})?/?$", re.IGNORECASE)
 SEARCH_QUERY_RE = re.compile(r"(?:^|&)(?:s|q|query|search)=", re.IGNORECASE)
 
 
@@ -93,7 +96,10 @@ def reason_from_markup_or_url(signals: PageSignals) -> RejectionReason | None:
 
 
 def reason_from_url(url: str) -> RejectionReason | None:
+    """A verdict from the URL's path; no URL at all gives none."""
     parts = urlsplit(url)
+    if not parts.netloc and not parts.path:
+        return None
     if parts.path in ("", "/"):
         return RejectionReason.LISTING_PAGE
     if SEARCH_QUERY_RE.search(parts.query):
@@ -112,6 +118,12 @@ def reason_from_body(signals: PageSignals, words: int, teaser_share: float, min_
         return RejectionReason.LISTING_PAGE
     if words < min_words:
         return RejectionReason.TOO_SHORT
-    if not signals.declares_article and not signals.has_date and words < UNDECLARED_ARTICLE_MIN_WORDS:
+    if not signals.declares_article and not signals.has_date and words < _undeclared_min_words(signals.url):
         return RejectionReason.NO_ARTICLE_SIGNALS
     return None
+
+
+def _undeclared_min_words(url: str) -> int:
+    """The body length that makes an undeclared, undated page an article: lower under a headline slug."""
+    path = urlsplit(url).path
+    return SLUG_ARTICLE_MIN_WORDS if HEADLINE_SLUG_RE.search(path) else UNDECLARED_ARTICLE_MIN_WORDS

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from newsclean.extraction import rules
@@ -12,7 +15,7 @@ LONG_PARAGRAPH_WORDS = 20
 
 def prune_noise(tree: HtmlElement) -> None:
     """Remove, in place, what never holds article text."""
-    noise = [element for element in tree.iter() if _is_noise(element)]
+    noise = [element for element in _NOISE_CANDIDATES(tree) if _is_noise(element)]
     for element in noise:
         if _long_paragraphs(element) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
             _drop(element)
@@ -20,20 +23,22 @@ def prune_noise(tree: HtmlElement) -> None:
         _drop(widget)
 
 
+_NOISE_CANDIDATES = XPath(
+    "//*[@class or @id] | " + " | ".join(f"//{tag}" for tag in rules.NOISE_TAGS) + " | //img[@alt]"
+)
+_NOISE_ATTRIBUTE_RE = re.compile(rf"(?:^|\s)(?:{rules.NOISE_TOKEN_RE.pattern})")
+
+
 def _is_noise(element: HtmlElement) -> bool:
     """A noise class/id token, a caption, or an ad placeholder image."""
     tag = element.tag
-    if not isinstance(tag, str):
-        return False
     if tag in rules.NOISE_TAGS:
         return True
     if tag == "img":
         return bool(rules.PLACEHOLDER_ALT_RE.match(element.get("alt", "")))
-    classes = element.get("class")
-    if classes and any(rules.NOISE_TOKEN_RE.match(token) for token in classes.split()):
+    if _NOISE_ATTRIBUTE_RE.search(element.get("class", "")):
         return True
-    identifier = element.get("id")
-    return bool(identifier and rules.NOISE_TOKEN_RE.match(identifier))
+    return bool(rules.NOISE_TOKEN_RE.match(element.get("id", "")))
 
 
 def _drop(element: HtmlElement) -> None:
@@ -46,7 +51,7 @@ def _prompt_widgets(tree: HtmlElement) -> list[HtmlElement]:
     widgets = []
     for element in tree.iter(*PROMPT_ELEMENT_TAGS):
         text = element.text_content()
-        if len(text.split()) <= rules.PROMPT_TRIGGER_MAX_WORDS and rules.PROMPT_RE.search(text):
+        if len(text.split()) <= rules.PROMPT_TRIGGER_MAX_WORDS and rules.is_prompt(text):
             widget = _enclosing_widget(element)
             if widget is not None:
                 widgets.append(widget)

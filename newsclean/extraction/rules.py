@@ -89,6 +89,9 @@ PROMO_LABELS = ("don't miss", "don’t miss", "dont miss", "see more", "see also
                 "insight", "video", "opinion", "related", "recommended", "trending", "must read", "top stories")
 PROMO_LABEL_RE = re.compile(rf"^(?:{_alt(PROMO_LABELS)})\b\s*[:：–—-]?\s*", re.IGNORECASE)
 LINK_BLOCK_MAX_WORDS = 30
+# A linked block of this many words that ends like a sentence is prose, not a link to another page.
+LINKED_SENTENCE_MIN_WORDS = 8
+PROSE_END_RE = re.compile(r"[^\W\d_][.。]\s*$")
 
 
 
@@ -115,7 +118,10 @@ PROMPT_PHRASES = (
     "follow her on", "follow them on", "order reprints", "for your personal, non-commercial use",
     "for your personal non-commercial use", "print article", "we'd like to hear what you think",
     "we’d like to hear what you think",
-    "support our journalism", "become a subscriber",
+    "support our journalism", "become a subscriber", "if you enjoyed this article", "tell us what you think",
+    "click here for more information", "use the code", "sign up for the free", "may earn a commission",
+    "may earn commission", "receive a commission", "get a share of the sale", "if you buy something through",
+    "if you purchase through", "if you purchase something through", "or listen back here",
     "newsletter abonnieren", "jetzt abonnieren", "folgen sie uns", "laden sie unsere app",
     "abonnez-vous", "inscrivez-vous", "suivez-nous", "téléchargez notre application",
     "suscríbete", "suscribete", "síguenos", "descarga nuestra app", "iscriviti", "seguici",
@@ -123,12 +129,19 @@ PROMPT_PHRASES = (
 )
 SOCIAL_NETWORKS = ("twitter", "facebook", "instagram", "youtube", "tiktok", "linkedin", "threads", "bluesky",
                    "mastodon", "whatsapp", "telegram", "snapchat")
+# Matched against lower-cased text (see is_prompt): much faster than re.IGNORECASE on a long alternation.
 PROMPT_RE = re.compile(
     rf"{_alt(PROMPT_PHRASES)}"
     rf"|\bfollow\b.{{0,40}}\bon\s+(?:{_alt(SOCIAL_NETWORKS)})\b"
-    r"|\b(?:get|sign up for|sign up to|subscribe to|join)\b.{0,40}\bnewsletters?\b",
-    re.IGNORECASE,
+    r"|\b(?:get|sign up for|sign up to|subscribe to|join)\b.{0,40}\bnewsletters?\b"
 )
+
+
+def is_prompt(text: str) -> bool:
+    """Whether the text holds a reader prompt (newsletter, follow, app, affiliate note)."""
+    return bool(PROMPT_RE.search(text.lower()))
+
+
 PROMPT_MAX_WORDS = 30
 # A container holding several real paragraphs is never pruned, whatever its class says.
 PRUNE_MAX_LONG_PARAGRAPHS = 2
@@ -173,8 +186,23 @@ FURNITURE_PHRASES = (
     "log in to comment", "sign in to comment", "logged in to comment", "register to comment",
     "para comentar es necesario", "um zu kommentieren", "pour commenter, ", "pour réagir",
 )
-FURNITURE_RE = re.compile(rf"^\s*(?:©|\(c\)|copyright\b)|{_alt(FURNITURE_PHRASES)}", re.IGNORECASE)
+# Comment-policy notes ("Comments ... will not be approved by the moderator").
+COMMENT_POLICY = (
+    r"\b(?:comments?|comentários?|comentarios?|commentaires?|kommentare?|commenti)\b.{0,120}"
+    r"\b(?:moderat|moderad|modér|moderier)"
+)
+# Matched against lower-cased text (see is_furniture).
+FURNITURE_RE = re.compile(rf"^\s*(?:©|\(c\)|copyright\b)|{_alt(FURNITURE_PHRASES)}|{COMMENT_POLICY}")
+
+
+def is_furniture(text: str) -> bool:
+    """Whether the text holds a copyright, cookie or comment-policy note."""
+    return bool(FURNITURE_RE.search(text.lower()))
+
+
 LINK_ROW_RE = re.compile(r"^[^|•·]{1,40}(?:\s[|•·]\s[^|•·]{1,40}){2,}$")
+LINK_ROW_SEPARATOR_RE = re.compile(r"\s[|•·]\s")
+LINK_ROW_LINKED_SHARE = 0.5
 FURNITURE_MAX_WORDS = 40
 
 # Photo credits and captions that end with one ("... last June. Photo: A. Person").
@@ -210,3 +238,37 @@ OPENING_MIN_WORDS = 8
 # Site rules apply only when they leave at least this share of the body's words.
 SITE_RULES_MIN_KEPT_SHARE = 0.5
 EXCERPT_MIN_WORDS = 10
+# trafilatura's fast mode is retried in full mode (readability, jusText fallbacks) when its body holds
+# less than these shares of the page's <p> words or of its visible words, and the full-mode
+# body then replaces it when it is more than FULL_MODE_MIN_GAIN times as long.
+FAST_MIN_PARAGRAPH_SHARE = 0.2
+FAST_MIN_TEXT_SHARE = 0.1
+FULL_MODE_MIN_GAIN = 2
+# A fast body holding this share of the page's visible words, with less than PAGE_DUMP_MAX_PARAGRAPH_SHARE
+# of its own words in <p> elements, is a dump of the whole page: the full mode's body replaces it.
+PAGE_DUMP_SHARE = 0.98
+PAGE_DUMP_MAX_PARAGRAPH_SHARE = 0.5
+
+# Credit and contact lines that close wire and newspaper stories ("Reporting by ...; Editing by ...",
+# "Write to A. Writer at ..."), and press-release company boilerplate
+# ("Acme is a leading provider of ..."): dropped among the last TAIL_BLOCKS blocks of the body.
+TAIL_CREDIT_RE = re.compile(
+    r"^\(?(?:additional |with )?(?:reporting|editing|writing|research|compiled|edited|written) by\b"
+    r"|\bcontributed (?:reporting )?to this (?:report|story|article)"
+    r"|^(?:write to|reach|contact) (?:the )?(?:reporters?|writers?|authors?|[^.]{1,60}\bat\s+\S+@)"
+    r"|^follow \S+ full coverage\b"
+    r"|^(?:mitarbeit|mit material von|avec l?'?afp|con información de|com informações de)\b"
+    r"|^[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}(?:\s+\([^)]{1,40}\))?,?\s+is\s+(?:a|an|the)\s+"
+    r"(?:leading|global|world'?s?|worldwide|international|premier|largest)\b",
+    re.IGNORECASE,
+)
+# A block that is only an e-mail address, a social profile or a handle ("twitter.com/writer", "@writer").
+CONTACT_ONLY_RE = re.compile(
+    r"^(?:[\w.+-]+@[\w-]+\.[\w.-]+|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin)\.com/\S+|@\w+)$",
+    re.IGNORECASE,
+)
+TAIL_BLOCKS = 3
+TAIL_CREDIT_MAX_WORDS = 120
+# A heading opening the body is the standfirst when it and the page's description, one cut
+# from the other, share at least this share of the longer one.
+STANDFIRST_MIN_MATCH = 0.8
