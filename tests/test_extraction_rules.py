@@ -85,3 +85,199 @@ def test_an_undated_page_under_a_headline_slug_is_kept_when_its_body_is_not_shor
     assert isinstance(extract(undeclared, "https://islandpost.example/guides/how-ferry-timetables-are-planned"), ArticleRecord)
     short_path = extract(undeclared, "https://islandpost.example/guides/timetables")
     assert isinstance(short_path, Rejection) and short_path.reason is RejectionReason.NO_ARTICLE_SIGNALS
+
+
+def test_text_left_loose_after_headings_is_kept_but_lone_button_words_are_not() -> None:
+    body = "".join(f"<h2>Crossing {number}</h2>{text}" for number, text in enumerate(PARAGRAPHS, 1))
+    record = _record(_page(body + "<h2>Route map</h2>(Up)"))
+    for text in PARAGRAPHS:
+        assert text in record.text
+    assert "(Up)" not in record.text
+
+
+def test_reading_time_and_written_out_date_lines_above_the_body_are_dropped() -> None:
+    for line in ("Tempo de leitura: 1 minuto", "Lesezeit: 4 Minuten", "sexta-feira, 22 de outubro de 2010 às 20:13",
+                 "Friday, 22 October 2010 at 20:13"):
+        record = _record(_page(f"<p>{line}</p>" + _paragraphs()))
+        assert record.text.startswith(PARAGRAPHS[0]), line
+
+
+def test_tag_lines_and_comma_separated_tag_links_are_dropped() -> None:
+    tags = ", ".join(f"<a href='/tag/{tag}'>{tag}</a>" for tag in ("ferries", "islands", "harbour", "timetables"))
+    record = _record(_page(_paragraphs() + f"<p>{tags}</p><p>Filed under: Transport | Islands</p>"))
+    assert record.text.endswith(PARAGRAPHS[-1])
+    listed = "The board named four routes: north, east, the quay, and the islands."
+    assert listed in _record(_page(_paragraphs(listed))).text
+
+
+def test_a_related_heading_closing_the_body_and_inline_related_post_links_are_dropped() -> None:
+    record = _record(_page(_paragraphs("Related post: Harbour fees rise in spring") + "<h3>You may also like:</h3>"))
+    assert record.text.endswith(PARAGRAPHS[-1])
+
+
+def test_widget_messages_after_the_story_and_a_closing_source_line_are_dropped() -> None:
+    record = _record(_page(_paragraphs(
+        "Write to Ann Example at ann.example@islandpost.example",
+        "An error has occurred, please try again later.",
+        "Thank you",
+        "This article has been sent to",
+    )))
+    assert record.text.endswith(PARAGRAPHS[-1])
+    assert _record(_page(_paragraphs("SOURCE: Island News Agency"))).text.endswith(PARAGRAPHS[-1])
+
+
+def test_author_archive_links_and_long_pitches_at_the_ends_of_the_body_are_dropped() -> None:
+    pitch = (
+        "If you enjoyed this article, we have a proposition for you: become a member. Members get all of our "
+        "reporting, the weekly magazine, no paywalls or content meters, an advertising-minimal experience, and "
+        "access to our writers and editors on calls."
+    )
+    record = _record(_page(_paragraphs("Read more posts by Ann Example", pitch)))
+    assert record.text.endswith(PARAGRAPHS[-1])
+
+
+def test_paragraphs_closed_by_a_linked_label_with_an_ellipsis_are_not_taken_for_excerpts() -> None:
+    reviews = [
+        f"The {name} ferry crossed in under an hour on every trial run this spring. "
+        f"<a href='/reviews/{name.lower()}'>Full {name} Review…</a>"
+        for name in ("Northwind", "Seaspray", "Islander")
+    ]
+    record = _record(_page(_paragraphs() + "".join(f"<p>{review}</p>" for review in reviews)))
+    assert "Full Seaspray Review" in record.text
+    teasers = "".join(
+        f"<p>The {name} ferry crossed in under an hour on every trial run this spring and the...</p>"
+        for name in ("Northwind", "Seaspray", "Islander")
+    )
+    assert "Seaspray" not in _record(_page(_paragraphs() + teasers)).text
+
+
+def test_lists_and_runs_of_headline_links_are_dropped_but_a_table_of_contents_is_kept() -> None:
+    links = (
+        ("fees", "Harbour fees rise for the spring season"), ("quay", "North quay terminal opens early"),
+        ("vote", "Island councils vote on new budget"), ("storm", "Storm closes the western crossing"),
+    )
+    related = "<ul>" + "".join(f"<li><a href='/news/{slug}'>{text}</a></li>" for slug, text in links) + "</ul>"
+    headings = "".join(f"<h3><a href='/news/{slug}'>{text}</a></h3>" for slug, text in links[:2])
+    before, after = ("".join(f"<p>{text}</p>" for text in part) for part in (PARAGRAPHS[:2], PARAGRAPHS[2:]))
+    for between in (related, headings):
+        record = _record(_page(before + between + after))
+        assert "Harbour fees rise" not in record.text
+        assert PARAGRAPHS[2] in record.text
+    sections = (
+        "What the harbour board decided on Tuesday", "How many passengers used the late crossings",
+        "Why the island councils asked for more", "What happens when the new terminal opens",
+    )
+    contents = "".join(f"<li><a href='#section-{number}'>{text}</a></li>" for number, text in enumerate(sections))
+    toc = f"<p>{PARAGRAPHS[0]}</p><h2>Contents</h2><ul>{contents}</ul>" + "".join(f"<p>{t}</p>" for t in PARAGRAPHS[1:])
+    assert sections[1] in _record(_page(toc)).text
+
+
+def test_an_author_bio_closing_the_body_is_dropped_but_not_a_profile_inside_the_story() -> None:
+    bio = "Ann Example is a freelance travel writer and editor who has covered island life for a decade."
+    record = _record(_page(_paragraphs(bio)))
+    assert record.text.endswith(PARAGRAPHS[-1])
+    inner = "Bo Sample is a ferry captain who has crossed to the northern islands every night since the trial began."
+    assert inner in _record(_page(_paragraphs(inner))).text
+
+
+def test_calls_to_action_form_messages_and_affiliate_notes_are_dropped() -> None:
+    record = _record(_page(
+        "<p>This post contains affiliate links that may earn us a commission at no extra cost to you.</p>"
+        + _paragraphs(
+            "Get the latest ferry news delivered to your inbox.",
+            "Thank you! Your submission has been received!",
+            "Book a demo to see how our timetable planner can help your harbour.",
+        )
+    ))
+    assert record.text.startswith(PARAGRAPHS[0])
+    assert record.text.endswith(PARAGRAPHS[-1])
+
+
+def test_a_line_of_byline_date_and_reading_time_parts_above_the_body_is_dropped() -> None:
+    for line in ("Ann Example • Jun 8, 2023 • 11 Minute Read", "August 16, 2019 - Updated July 9, 2025"):
+        record = _record(_page(f"<p>{line}</p>" + _paragraphs()))
+        assert record.text.startswith(PARAGRAPHS[0]), line
+    sections = "<p>Ferry timetables • Island life • Harbour board meetings</p>"
+    assert "Island life" in _record(_page(sections + _paragraphs())).text
+
+
+def test_a_hover_card_inside_a_paragraph_is_dropped_but_the_linked_name_stays() -> None:
+    headlines = "".join(
+        f"<a href='/news/{slug}'>{text}</a> "
+        for slug, text in (("budget", "Councils clash over the island budget"), ("fees", "Harbour fees rise again"))
+    )
+    card = (
+        "<span><span><img src='/img/mayor.jpg' alt=''><a href='/people/mayor'>Mayor Ann Example</a>"
+        f"{headlines}<a href='/people/mayor'>MORE</a></span></span>"
+    )
+    name = "<a href='/people/mayor'>Mayor Ann Example</a>"
+    quoted = f"<p>The late crossings were welcomed by {name}{card} on Monday.</p>"
+    record = _record(_page(_paragraphs() + quoted))
+    assert "welcomed by Mayor Ann Example on Monday" in record.text
+    assert "Councils clash" not in record.text
+
+
+def test_a_caption_closed_by_a_credit_in_brackets_is_dropped_but_not_a_price_line() -> None:
+    caption = "The new ferry at the north quay after its first night crossing (credit: Island Post / Ann Example)"
+    record = _record(_page(_paragraphs(caption)))
+    assert "first night crossing" not in record.text
+    price = "Cost per Credit: In-State | $472 Out-of-State | $472"
+    assert price in _record(_page(_paragraphs(price))).text
+
+
+def test_time_and_byline_lines_above_the_body_and_closing_dateline_and_more_links_are_dropped() -> None:
+    for top in ("<p>5:45 AM PST 11/19/2019 by Ann Example</p>", "<ul><li>Published 18 November 2019</li></ul>"):
+        assert _record(_page(top + _paragraphs())).text.startswith(PARAGRAPHS[0]), top
+    record = _record(_page(_paragraphs("More island news: https://islandpost.example/news", "Updated at 1:23 p.m.")))
+    assert record.text.endswith(PARAGRAPHS[-1])
+    live = _record(_page("<p>10 p.m.</p>" + _paragraphs()))
+    assert live.text.startswith("10 p.m.")
+
+
+def test_a_long_row_of_headline_links_between_paragraphs_is_dropped() -> None:
+    headlines = " ".join(
+        f"<a href='/news/{number}'>{text}</a> [VIDEO]"
+        for number, text in enumerate((
+            "Harbour board approves the night ferry for another full year of crossings",
+            "Island councils report more evening visitors to shops and clinics this spring",
+            "New terminal at the north quay will open next autumn after delays",
+        ))
+    )
+    before, after = ("".join(f"<p>{text}</p>" for text in part) for part in (PARAGRAPHS[:2], PARAGRAPHS[2:]))
+    record = _record(_page(before + f"<p>{headlines}</p>" + after))
+    assert "Harbour board approves" not in record.text
+
+
+def test_newsletter_and_latest_news_boxes_are_pruned_whatever_the_case_of_their_class() -> None:
+    newsletter = (
+        "<section class='Newsletter-container'><h3>Island Briefing</h3>"
+        "<h4>Get the day's big harbour stories and the ferry timetable every morning.</h4></section>"
+    )
+    latest = (
+        "<ul class='Latest-News-row'><li><h3><a href='/news/fees'>Harbour fees rise for spring</a></h3>"
+        "<h4>Operators say costs went up sharply this year</h4></li></ul>"
+    )
+    record = _record(_page(_paragraphs() + newsletter + latest))
+    assert record.text.endswith(PARAGRAPHS[-1])
+
+
+def test_headline_links_tagged_with_bracketed_labels_are_dropped() -> None:
+    headlines = " ".join(
+        f"<a href='/news/{number}'>{text}</a> [{label}]"
+        for number, (text, label) in enumerate((
+            ("Storm closes the western crossing", "VIDEO"),
+            ("Councils clash over island budget", "INSIGHT"),
+            ("Harbour fees rise for spring", "REACTION"),
+        ))
+    )
+    before, after = ("".join(f"<p>{text}</p>" for text in part) for part in (PARAGRAPHS[:2], PARAGRAPHS[2:]))
+    record = _record(_page(before + f"<p>DON'T MISS {headlines}</p>" + after))
+    assert "western crossing" not in record.text
+
+
+def test_separator_lines_are_kept_and_bare_promo_labels_dropped_on_pages_with_symbol_links() -> None:
+    symbol_link = "<p><a href='/next'>→</a></p>"
+    closing = "The ferry operators will publish the winter timetable in the first week of October."
+    record = _record(_page(_paragraphs("___", closing) + "<p>More:</p>" + symbol_link))
+    assert "\n\n___\n\n" in record.text
+    assert record.text.endswith(closing)

@@ -37,7 +37,11 @@ class Block:
 
 @dataclass(frozen=True)
 class PageContext:
-    """What the block rules know about the page beyond the body itself."""
+    """What the block rules know about the page beyond the body itself.
+
+    `link_texts`: folded texts of its links; `anchor_texts`: those of links within the page (a table
+    of contents).
+    """
 
     title: str
     link_texts: frozenset[str]
@@ -45,6 +49,7 @@ class PageContext:
     boilerplate: frozenset[str] = frozenset()
     openings: Mapping[int, int] = field(default_factory=dict)
     description: str = ""
+    anchor_texts: frozenset[str] = frozenset()
 
     @cached_property
     def long_link_texts(self) -> tuple[str, ...]:
@@ -62,13 +67,24 @@ def tidy(text: str) -> str:
 
 
 def body_blocks(body: _Element) -> list[Block]:
-    """Flatten trafilatura's body tree (p, head, list, quote, table, ...) into blocks."""
-    blocks = []
+    """Flatten trafilatura's body tree (p, head, list, quote, table, ...) into blocks.
+
+    Text loose in the body, before or after its elements (trafilatura leaves a paragraph that follows
+    a heading in the heading's tail), becomes a paragraph of its own, unless it is a lone word
+    (a button or widget label such as "(Up)" or "Submit").
+    """
+    blocks = _loose_text(body.text)
     for element in body:
         text = _list_text(element) if element.tag == "list" else tidy(" ".join(element.itertext()))
         if text:
             blocks.append(Block(kind=_kind(element.tag), text=text))
+        blocks.extend(_loose_text(element.tail))
     return blocks
+
+
+def _loose_text(text: str | None) -> list[Block]:
+    block = Block(kind="paragraph", text=tidy(text or ""))
+    return [block] if block.words >= rules.LOOSE_TEXT_MIN_WORDS else []
 
 
 def _list_text(element: _Element) -> str:
@@ -157,6 +173,11 @@ def drop_labels_and_placeholders(blocks: list[Block], page: PageContext) -> list
     return [b for b in blocks if not (rules.LABEL_RE.match(b.text) or rules.PLACEHOLDER_RE.match(b.text))]
 
 
+def drop_tag_lines(blocks: list[Block], page: PageContext) -> list[Block]:
+    """ "Tags: ...", "Filed under: ..." lines."""
+    return [b for b in blocks if not (b.words <= rules.TAG_LINE_MAX_WORDS and rules.TAG_LINE_RE.match(b.text))]
+
+
 def drop_inline_related_links(blocks: list[Block], page: PageContext) -> list[Block]:
     """ "Read more: <headline>" lines between paragraphs."""
     return [
@@ -170,11 +191,34 @@ def drop_link_blocks(blocks: list[Block], page: PageContext) -> list[Block]:
     return [b for b in blocks if not (b.words <= rules.LINK_BLOCK_MAX_WORDS and _is_link_block(b, page))]
 
 
+def drop_link_lists(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Lists whose every item is a headline link to another page, and runs of linked headings;
+    not a table of contents (links within the page)."""
+    linked = [_is_link_list(b, page) or (b.kind == "heading" and _is_short_link(b, page)) for b in blocks]
+    run = [
+        linked[i] and (blocks[i].kind == "list" or (i > 0 and linked[i - 1]) or (i + 1 < len(blocks) and linked[i + 1]))
+        for i in range(len(blocks))
+    ]
+    return [b for b, drop in zip(blocks, run, strict=True) if not drop]
+
+
+def _is_link_list(block: Block, page: PageContext) -> bool:
+    items = block.text.split("\n")
+    return block.kind == "list" and len(items) >= 2 and all(_is_short_link(Block("item", item), page) for item in items)
+
+
+def _is_short_link(block: Block, page: PageContext) -> bool:
+    if block.words > rules.LINK_BLOCK_MAX_WORDS or block.folded in page.anchor_texts:
+        return False
+    return _is_link_only(block, page)
+
+
 def _is_link_block(block: Block, page: PageContext) -> bool:
     """A link paragraph, or a label and a link ("DON'T MISS ..."); a linked heading needs the label."""
     label = rules.PROMO_LABEL_RE.match(block.text)
     if label:
-        return _is_link_only(Block(block.kind, block.text[label.end() :]), page)
+        rest = Block(block.kind, block.text[label.end() :])
+        return not rest.folded or _is_link_only(rest, page)
     return block.kind == "paragraph" and not _is_linked_sentence(block) and _is_link_only(block, page)
 
 
@@ -195,8 +239,14 @@ def _is_credit(block: Block) -> bool:
 
 
 def drop_reader_prompts(blocks: list[Block], page: PageContext) -> list[Block]:
-    """Short newsletter, follow and app prompts."""
-    return [b for b in blocks if not (b.words <= rules.PROMPT_MAX_WORDS and rules.is_prompt(b.text))]
+    """Short newsletter, follow and app prompts; at the ends of the body, also longer pitches."""
+    edge = {*range(rules.TAIL_BLOCKS), *range(len(blocks) - rules.TAIL_BLOCKS, len(blocks))}
+    return [b for i, b in enumerate(blocks) if not _is_prompt(b, at_edge=i in edge)]
+
+
+def _is_prompt(block: Block, at_edge: bool) -> bool:
+    max_words = rules.EDGE_PROMPT_MAX_WORDS if at_edge else rules.PROMPT_MAX_WORDS
+    return block.words <= max_words and rules.is_prompt(block.text)
 
 
 def drop_page_furniture(blocks: list[Block], page: PageContext) -> list[Block]:
@@ -218,23 +268,42 @@ def _is_furniture(block: Block) -> bool:
 
 
 def _is_link_row(block: Block, page: PageContext) -> bool:
-    """Pipe- or bullet-separated items, most of them links ("Home | News | Contact"), unlike a spec line."""
-    if block.words > rules.FURNITURE_MAX_WORDS or not rules.LINK_ROW_RE.match(block.text):
+    """Pipe- or bullet-separated items, most of them links ("Home | News | Contact"), unlike a spec line;
+    or comma-separated items nearly all links (a tag or keyword row)."""
+    if block.words > rules.FURNITURE_MAX_WORDS:
         return False
-    items = [fold(item) for item in rules.LINK_ROW_SEPARATOR_RE.split(block.text)]
-    return sum(item in page.link_texts for item in items) >= rules.LINK_ROW_LINKED_SHARE * len(items)
+    if rules.LINK_ROW_RE.match(block.text):
+        items = rules.LINK_ROW_SEPARATOR_RE.split(block.text)
+        return _linked_share(items, page) >= rules.LINK_ROW_LINKED_SHARE
+    items = [item for item in block.text.split(rules.LINK_LIST_SEPARATOR) if item.strip()]
+    return len(items) >= rules.LINK_LIST_MIN_ITEMS and _linked_share(items, page) >= rules.LINK_LIST_LINKED_SHARE
+
+
+def _linked_share(items: list[str], page: PageContext) -> float:
+    return sum(fold(item) in page.link_texts for item in items) / len(items)
 
 
 def drop_tail_credits(blocks: list[Block], page: PageContext) -> list[Block]:
-    """Credit, contact and company-boilerplate lines among the last blocks of the body."""
+    """Credit, contact, author-bio, date and company-boilerplate lines among the last blocks of the body."""
     tail_start = max(0, len(blocks) - rules.TAIL_BLOCKS)
-    return blocks[:tail_start] + [b for b in blocks[tail_start:] if not _is_tail_credit(b)]
+    tail = blocks[tail_start:]
+    return blocks[:tail_start] + [b for b in tail if not (_is_tail_credit(b) or _is_date_line(b))]
+
+
+def _is_date_line(block: Block) -> bool:
+    """ "Updated at 1:23 p.m.", "Published 18 November 2019"."""
+    if block.words > rules.BYLINE_MAX_WORDS or "\n" in block.text:
+        return False
+    return bool(rules.DATELINE_RE.match(block.text))
 
 
 def _is_tail_credit(block: Block) -> bool:
     if block.words > rules.TAIL_CREDIT_MAX_WORDS:
         return False
-    return bool(rules.TAIL_CREDIT_RE.search(block.text) or rules.CONTACT_ONLY_RE.match(block.text))
+    text = block.text
+    return bool(
+        rules.TAIL_CREDIT_RE.search(text) or rules.CONTACT_ONLY_RE.match(text) or rules.AUTHOR_BIO_RE.match(text)
+    )
 
 
 def drop_top_metadata_lines(blocks: list[Block], page: PageContext) -> list[Block]:
@@ -245,15 +314,32 @@ def drop_top_metadata_lines(blocks: list[Block], page: PageContext) -> list[Bloc
 
 
 def _is_metadata_line(block: Block) -> bool:
-    if block.words > rules.BYLINE_MAX_WORDS or block.kind != "paragraph":
+    """A byline, date or reading time, or a line of such parts and a name ("A. Writer • Jun 8, 2023");
+    a heading or list item only when it is a dateline ("Published 18 November 2019")."""
+    if block.words > rules.BYLINE_MAX_WORDS:
         return False
-    text = block.text
-    return bool(
-        rules.BYLINE_RE.match(text)
-        or rules.DATELINE_RE.match(text)
-        or rules.READ_TIME_RE.match(text)
-        or rules.DATE_ONLY_RE.match(text)
+    if block.kind != "paragraph":
+        return _is_date_line(block)
+    if _is_metadata_part(block.text):
+        return True
+    parts = [part.strip() for part in rules.METADATA_PART_SEPARATOR_RE.split(block.text) if part.strip()]
+    return len(parts) > 1 and any(map(_is_metadata_part, parts)) and all(
+        _is_metadata_part(part) or _is_name_part(part) for part in parts
     )
+
+
+def _is_metadata_part(text: str) -> bool:
+    return bool(rules.BYLINE_RE.match(text)) or _is_date_part(text)
+
+
+def _is_date_part(text: str) -> bool:
+    if rules.DATELINE_RE.match(text) or rules.READ_TIME_RE.match(text):
+        return True
+    return bool(rules.DATE_ONLY_RE.match(text) and rules.DATE_CORE_RE.search(text))
+
+
+def _is_name_part(text: str) -> bool:
+    return count_words(text) <= rules.METADATA_NAME_MAX_WORDS and not rules.SENTENCE_END_RE.search(text)
 
 
 def _is_kicker(block: Block, page: PageContext) -> bool:
@@ -264,12 +350,13 @@ def _is_kicker(block: Block, page: PageContext) -> bool:
 
 
 def drop_related_sections(blocks: list[Block], page: PageContext) -> list[Block]:
-    """A "Related articles" heading and the teasers (links, cut-off excerpts) that follow it."""
+    """A "Related articles" heading and the teasers (links, cut-off excerpts) that follow it, or that
+    closes the body with nothing after it."""
     kept: list[Block] = []
     index = 0
     while index < len(blocks):
         end = _teasers_end(blocks, index + 1, page) if rules.RELATED_HEADING_RE.match(blocks[index].text) else index
-        if end > index + 1:
+        if end > index + 1 or end == len(blocks):
             index = end
             continue
         kept.append(blocks[index])
@@ -289,7 +376,7 @@ def drop_teaser_pairs(blocks: list[Block], page: PageContext) -> list[Block]:
     drop: set[int] = set()
     for index in range(1, len(blocks)):
         headline, excerpt = blocks[index - 1], blocks[index]
-        if _is_link_only(headline, page) and rules.ELLIPSIS_END_RE.search(excerpt.text):
+        if is_cut_off(excerpt, page) and _is_link_only(headline, page):
             drop.update((index - 1, index))
     return [b for i, b in enumerate(blocks) if i not in drop]
 
@@ -297,7 +384,7 @@ def drop_teaser_pairs(blocks: list[Block], page: PageContext) -> list[Block]:
 def drop_excerpt_runs(blocks: list[Block], page: PageContext) -> list[Block]:
     """Two or more consecutive short blocks cut off with an ellipsis: excerpts of other articles."""
     cut = [
-        rules.EXCERPT_MIN_WORDS <= b.words <= rules.TEASER_MAX_WORDS and bool(rules.ELLIPSIS_END_RE.search(b.text))
+        rules.EXCERPT_MIN_WORDS <= b.words <= rules.TEASER_MAX_WORDS and is_cut_off(b, page)
         for b in blocks
     ]
     in_run = [
@@ -309,16 +396,30 @@ def drop_excerpt_runs(blocks: list[Block], page: PageContext) -> list[Block]:
 def _is_teaser(block: Block, page: PageContext) -> bool:
     if block.words > rules.TEASER_MAX_WORDS:
         return False
-    return _is_link_only(block, page) or bool(rules.ELLIPSIS_END_RE.search(block.text))
+    return _is_link_only(block, page) or is_cut_off(block, page)
+
+
+def is_cut_off(block: Block, page: PageContext) -> bool:
+    """Text cut off with an ellipsis ("... the biggest...", "... Continue reading…"), unlike prose
+    closed by a link with a label of its own ("Full WorkFit Review…")."""
+    if not rules.ELLIPSIS_END_RE.search(block.text):
+        return False
+    sentences = rules.SENTENCE_SPLIT_RE.split(block.text)
+    last = fold(sentences[-1])
+    return len(sentences) < 2 or last not in page.link_texts or bool(rules.READ_MORE_RE.match(last))
 
 
 def _is_link_only(block: Block, page: PageContext) -> bool:
-    """The whole block is the text of a link, or links made of several words cover nearly all of it."""
+    """The whole block is the text of a link, or links made of several words cover nearly all of it
+    (bracketed labels such as "[VIDEO]" after the links not counted)."""
     folded = block.folded
+    if not folded:
+        return False
     if folded in page.link_texts:
         return True
     linked = sum(len(text.split()) for text in page.long_link_texts if text in folded)
-    return linked >= rules.LINK_ONLY_SHARE * len(folded.split())
+    labels = len(rules.LINK_LABEL_RE.findall(block.text)) if "[" in block.text else 0
+    return linked >= rules.LINK_ONLY_SHARE * (len(folded.split()) - labels)
 
 
 BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
@@ -326,11 +427,13 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_standfirst_heading,
     drop_site_boilerplate,
     drop_labels_and_placeholders,
+    drop_tag_lines,
     drop_related_sections,
     drop_teaser_pairs,
     drop_excerpt_runs,
     drop_inline_related_links,
     drop_link_blocks,
+    drop_link_lists,
     drop_credits,
     drop_reader_prompts,
     drop_page_furniture,

@@ -23,6 +23,7 @@ from newsclean.extraction.blocks import (
     body_blocks,
     clean_blocks,
     fold,
+    is_cut_off,
 )
 from newsclean.extraction.metadata import StructuredData, iso_datetime, page_metadata, structured_data
 from newsclean.extraction.prune import prune_noise
@@ -134,6 +135,7 @@ def analyse_tree(
     page = PageContext(
         title=(metadata.title or "").strip(),
         link_texts=frozenset(fold(text) for text in (a.text_content() for a in tree.iter("a")) if text.strip()),
+        anchor_texts=frozenset(fold(a.text_content()) for a in tree.xpath('//a[starts-with(@href, "#")]')),
         url=url,
         boilerplate=site.boilerplate if site else frozenset(),
         openings=site.openings if site else {},
@@ -241,7 +243,7 @@ def _teaser_share(blocks: list[Block], page: PageContext) -> float:
     if not total:
         return 0.0
     teasers = sum(
-        b.words for b in blocks if b.folded in page.link_texts or rules.ELLIPSIS_END_RE.search(b.text)
+        b.words for b in blocks if b.folded in page.link_texts or is_cut_off(b, page)
     )
     return teasers / total
 

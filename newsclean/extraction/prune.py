@@ -21,6 +21,8 @@ def prune_noise(tree: HtmlElement) -> None:
             _drop(element)
     for widget in _prompt_widgets(tree):
         _drop(widget)
+    for card in _hover_cards(tree):
+        _drop(card)
 
 
 _NOISE_CANDIDATES = XPath(
@@ -36,9 +38,21 @@ def _is_noise(element: HtmlElement) -> bool:
         return True
     if tag == "img":
         return bool(rules.PLACEHOLDER_ALT_RE.match(element.get("alt", "")))
-    if _NOISE_ATTRIBUTE_RE.search(element.get("class", "")):
+    if _NOISE_ATTRIBUTE_RE.search(element.get("class", "").lower()):
         return True
-    return bool(rules.NOISE_TOKEN_RE.match(element.get("id", "")))
+    return bool(rules.NOISE_TOKEN_RE.match(element.get("id", "").lower()))
+
+
+_HOVER_CARDS = XPath(
+    f"//p//span[.//img][count(.//a) >= {rules.HOVER_CARD_MIN_LINKS}]"
+    f"[not(.//span[.//img][count(.//a) >= {rules.HOVER_CARD_MIN_LINKS}])]"
+)
+
+
+def _hover_cards(tree: HtmlElement) -> list[HtmlElement]:
+    """Cards that pop up over a name linked in a paragraph: a picture and links to other articles,
+    inline in the paragraph's markup (the innermost such span)."""
+    return list(_HOVER_CARDS(tree))
 
 
 def _drop(element: HtmlElement) -> None:

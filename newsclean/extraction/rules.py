@@ -54,6 +54,15 @@ NOISE_CLASS_TOKENS = (
     "td-post-sharing",
     "cookie-notice",
     "cookie-banner",
+    "newsletter-container",
+    "newsletter-wrapper",
+    "newsletter-widget",
+    "newsletter-form",
+    "newsletter-cta",
+    "latest-news",
+    "more-news",
+    "related-content",
+    "related-stories",
 )
 
 NOISE_TOKEN_RE = re.compile(_alt(NOISE_CLASS_TOKENS))
@@ -65,6 +74,7 @@ PLACEHOLDER_ALT_RE = re.compile(r"^(?:spot_im|ad_)")
 RELATED_HEADINGS = (
     # en
     "related articles", "related stories", "related posts", "related news", "related",
+    "related article", "related story", "related post", "related content", "related reading",
     "read more", "read next", "more stories", "more from", "more news", "you may also like",
     "you might also like", "recommended", "recommended for you", "also read", "see also",
     "most read", "most popular", "trending", "latest news", "top stories", "more on this story",
@@ -88,7 +98,7 @@ RELATED_INLINE_MAX_WORDS = 30
 PROMO_LABELS = ("don't miss", "don’t miss", "dont miss", "see more", "see also", "watch", "read", "more", "listen",
                 "insight", "video", "opinion", "related", "recommended", "trending", "must read", "top stories")
 PROMO_LABEL_RE = re.compile(rf"^(?:{_alt(PROMO_LABELS)})\b\s*[:：–—-]?\s*", re.IGNORECASE)
-LINK_BLOCK_MAX_WORDS = 30
+LINK_BLOCK_MAX_WORDS = 40
 # A linked block of this many words that ends like a sentence is prose, not a link to another page.
 LINKED_SENTENCE_MIN_WORDS = 8
 PROSE_END_RE = re.compile(r"[^\W\d_][.。]\s*$")
@@ -106,6 +116,14 @@ LABEL_WORDS = (
     "publicidad", "condividi", "pubblicità", "delen", "advertentie",
 )
 LABEL_RE = re.compile(rf"^(?:{_alt(LABEL_WORDS)})\s*[:：]?\s*$", re.IGNORECASE)
+# Tag and category lines ("Filed under: Politics | Elections", "Tags: ferries, islands").
+TAG_LABELS = (
+    "tags", "tag", "tagged", "tagged with", "filed under", "topics", "categories", "category", "posted in",
+    "schlagworte", "schlagwörter", "themen", "mots-clés", "mots clés", "étiquettes", "catégories",
+    "etiquetas", "temas", "categorías", "palavras-chave", "categorias", "argomenti", "categorie", "trefwoorden",
+)
+TAG_LINE_RE = re.compile(rf"^(?:{_alt(TAG_LABELS)})\s*[:：]\s*\S", re.IGNORECASE)
+TAG_LINE_MAX_WORDS = 25
 
 # Short blocks that ask the reader to do something other than read.
 PROMPT_PHRASES = (
@@ -122,6 +140,20 @@ PROMPT_PHRASES = (
     "click here for more information", "use the code", "sign up for the free", "may earn a commission",
     "may earn commission", "receive a commission", "get a share of the sale", "if you buy something through",
     "if you purchase through", "if you purchase something through", "or listen back here",
+    "more posts by", "view all posts by", "see all posts by", "all posts by", "more articles by",
+    "more from this author", "weitere artikel von", "alle artikel von", "plus d'articles de",
+    "tous les articles de", "más artículos de", "mais artigos de", "altri articoli di",
+    # calls to action, sign-up forms and their messages, affiliate and paywall notes
+    "to your inbox", "book a demo", "book a free demo", "request a demo", "schedule a demo", "get a demo",
+    "start your free trial", "start a free trial", "no credit card required", "sign up today", "sign up now",
+    "sign up below", "subscribe below", "subscribe to stay", "stay up to date with our latest",
+    "your submission has been received", "something went wrong while submitting", "we already have this email",
+    "by entering your email", "by submitting your email", "by signing up, you agree", "by clicking subscribe",
+    "reply stop to", "affiliate links", "affiliate link", "earn us a commission", "earn a small commission",
+    "at no extra cost to you", "at no additional cost to you", "pin it for later", "already have an account",
+    "already a subscriber", "unlock this article", "subscribe to continue reading", "subscribe to read",
+    "demo anfordern", "kostenlos testen", "jetzt anmelden", "liens d'affiliation", "liens affiliés",
+    "solicita una demo", "prueba gratis", "enlaces de afiliados", "links de afiliados", "link di affiliazione",
     "newsletter abonnieren", "jetzt abonnieren", "folgen sie uns", "laden sie unsere app",
     "abonnez-vous", "inscrivez-vous", "suivez-nous", "téléchargez notre application",
     "suscríbete", "suscribete", "síguenos", "descarga nuestra app", "iscriviti", "seguici",
@@ -129,32 +161,45 @@ PROMPT_PHRASES = (
 )
 SOCIAL_NETWORKS = ("twitter", "facebook", "instagram", "youtube", "tiktok", "linkedin", "threads", "bluesky",
                    "mastodon", "whatsapp", "telegram", "snapchat")
-# Matched against lower-cased text (see is_prompt): much faster than re.IGNORECASE on a long alternation.
+# Matched against lower-cased text (see is_prompt): the phrases by substring search, which is much
+# faster than one long regex alternation, and the patterns that need one by regex.
+PROMPT_PHRASE_SET = frozenset(PROMPT_PHRASES)
 PROMPT_RE = re.compile(
-    rf"{_alt(PROMPT_PHRASES)}"
-    rf"|\bfollow\b.{{0,40}}\bon\s+(?:{_alt(SOCIAL_NETWORKS)})\b"
+    rf"\bfollow\b.{{0,40}}\bon\s+(?:{_alt(SOCIAL_NETWORKS)})\b"
     r"|\b(?:get|sign up for|sign up to|subscribe to|join)\b.{0,40}\bnewsletters?\b"
 )
 
 
 def is_prompt(text: str) -> bool:
     """Whether the text holds a reader prompt (newsletter, follow, app, affiliate note)."""
-    return bool(PROMPT_RE.search(text.lower()))
+    lowered = text.lower()
+    return any(phrase in lowered for phrase in PROMPT_PHRASE_SET) or bool(PROMPT_RE.search(lowered))
 
 
 PROMPT_MAX_WORDS = 30
+# Among the first and last TAIL_BLOCKS blocks of the body, a prompt may be a longer pitch.
+EDGE_PROMPT_MAX_WORDS = 60
 # A container holding several real paragraphs is never pruned, whatever its class says.
 PRUNE_MAX_LONG_PARAGRAPHS = 2
 # A short prompt element ("Download our app") takes its whole small widget with it.
 PROMPT_TRIGGER_MAX_WORDS = 12
 WIDGET_MAX_WORDS = 60
 WIDGET_TAGS = frozenset({"div", "section", "aside", "form", "li", "ul"})
+# A span inside a paragraph holding a picture and this many links is a hover card, not prose.
+HOVER_CARD_MIN_LINKS = 3
 
 # Lines that carry the byline, date or reading time at the top of a body.
 BYLINE_RE = re.compile(
     r"^(?:by|von|par|por|di|door|text:|written by|reporting by)\s+\S+", re.IGNORECASE
 )
-READ_TIME_RE = re.compile(r"^\d+\s*(?:min(?:ute)?s?|minuten)\b.{0,15}$", re.IGNORECASE)
+READ_TIME_LABELS = (
+    "reading time", "read time", "lesezeit", "lesedauer", "temps de lecture", "tiempo de lectura",
+    "tempo de leitura", "tempo di lettura", "leestijd",
+)
+READ_TIME_RE = re.compile(
+    rf"^(?:(?:{_alt(READ_TIME_LABELS)})\s*[:：]?\s*)?\d+\s*(?:min(?:ute|uto|uti|utos)?s?|minuten)\b.{{0,15}}$",
+    re.IGNORECASE,
+)
 DATELINE_RE = re.compile(
     r"^(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|publié|mis à jour|"
     r"publicado|actualizado|pubblicato)\b",
@@ -166,11 +211,35 @@ MONTH_NAMES = (
     "sept", "oct", "nov", "dec", "januar", "februar", "märz", "mai", "juni", "juli", "oktober",
     "dezember", "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre",
     "octobre", "novembre", "décembre", "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "janeiro", "fevereiro", "março",
+    "maio", "junho", "julho", "setembro", "outubro", "novembro", "dezembro", "gennaio", "febbraio", "aprile",
+    "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre",
+)
+# Weekdays and the small words that join the parts of a written-out date ("Friday, 22 October 2010
+# at 20:13", "sexta-feira, 22 de outubro de 2010 às 20:13").
+DATE_WORDS = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+    "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
+    "lunedì", "martedì", "mercoledì", "giovedì", "venerdì",
+    "at", "um", "à", "às", "a las", "alle", "de", "del", "di", "of", "the", "le", "el", "h", "uhr",
+    "updated", "aktualisiert", "mis à jour", "actualizado", "atualizado", "aggiornato",
+    "a.m.", "p.m.", "am", "pm", "gmt", "utc", "cet", "cest", "est", "edt", "pst", "pdt", "cst", "cdt", "bst",
 )
 DATE_ONLY_RE = re.compile(
-    rf"^[\W\d]*(?:(?:{_alt(MONTH_NAMES)})\.?[\s\d,./:-]*|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}[\s\d:apm.,|-]*)+\W*$",
+    rf"^(?=.*\d)[\W\d]*(?:(?:{_alt(MONTH_NAMES + DATE_WORDS)})\.?(?=[\W\d]|$)[\s\d,./:-]*"
+    r"|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}[\s\d:apm.,|-]*)+\W*$",
     re.IGNORECASE,
+)
+# A line of metadata parts ("A. Writer • Jun 8, 2023 • 11 min read"): split here, each part a byline,
+# date or reading time, or a name of a few words.
+METADATA_PART_SEPARATOR_RE = re.compile(r"\s[•·|]\s|\n|\s(?=(?:by|von|par|por)\s)", re.IGNORECASE)
+METADATA_NAME_MAX_WORDS = 3
+# What makes a line of date words a date: a month, a numeric date or a year (a time alone is not one).
+DATE_CORE_RE = re.compile(
+    rf"(?<!\w)(?:{_alt(MONTH_NAMES)})(?!\w)|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\b(?:19|20)\d\d\b", re.IGNORECASE
 )
 TOP_OF_BODY_BLOCKS = 4
 KICKER_MAX_WORDS = 3
@@ -183,6 +252,7 @@ FURNITURE_PHRASES = (
     "all rights reserved", "uses cookies", "use of cookies", "cookie policy", "comments are closed",
     "alle rechte vorbehalten", "verwendet cookies", "tous droits réservés", "utilise des cookies",
     "todos los derechos reservados", "utiliza cookies", "tutti i diritti riservati",
+    "an error has occurred", "an error occurred", "please try again later", "this article has been sent to",
     "log in to comment", "sign in to comment", "logged in to comment", "register to comment",
     "para comentar es necesario", "um zu kommentieren", "pour commenter, ", "pour réagir",
 )
@@ -202,6 +272,10 @@ def is_furniture(text: str) -> bool:
 
 LINK_ROW_RE = re.compile(r"^[^|•·]{1,40}(?:\s[|•·]\s[^|•·]{1,40}){2,}$")
 LINK_ROW_SEPARATOR_RE = re.compile(r"\s[|•·]\s")
+# Comma-separated lists of links ("tag one, tag two, tag three"): tag and keyword rows.
+LINK_LIST_SEPARATOR = ","
+LINK_LIST_MIN_ITEMS = 4
+LINK_LIST_LINKED_SHARE = 1.0
 LINK_ROW_LINKED_SHARE = 0.5
 FURNITURE_MAX_WORDS = 40
 
@@ -211,7 +285,10 @@ CREDIT_LABELS = (
     "bild", "bilder", "crédit photo", "illustration",
 )
 CREDIT_START_RE = re.compile(rf"^\(?(?:{_alt(CREDIT_LABELS)})\s*[:：©]", re.IGNORECASE)
-CREDIT_END_RE = re.compile(rf"[(\s](?:{_alt(CREDIT_LABELS)})\s*[:：©]\s*[^.!?:]{{2,80}}\)?\s*$", re.IGNORECASE)
+CREDIT_END_RE = re.compile(
+    rf"[(\s](?:{_alt(CREDIT_LABELS)})\s*[:：©]\s*[^.!?:]{{2,80}}\)?\s*$|\(credits?\s*[:：]\s*[^()]{{2,80}}\)\s*$",
+    re.IGNORECASE,
+)
 CREDIT_MAX_WORDS = 40
 
 # Links to an author's page, read when the page names no author in its metadata.
@@ -227,8 +304,19 @@ PLACEHOLDER_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
 # Share of a block's words inside links above which the block is a link, not prose.
 LINK_ONLY_SHARE = 0.9
+# Labels set in brackets after a headline link ("[VIDEO]", "[INSIGHT]").
+LINK_LABEL_RE = re.compile(r"\[[^\W\d_][^\W\d_ ]{1,15}\]")
 LONG_LINK_MIN_WORDS = 3
 ELLIPSIS_END_RE = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
+# Where a sentence ends and the next begins: the last part of a block is checked for a link label.
+SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?。！？])\s+")
+# Link labels that lead from a teaser to the whole article (matched against folded text).
+READ_MORE_LABELS = (
+    "read more", "read the full", "continue reading", "keep reading", "more", "full story", "read full story",
+    "weiterlesen", "mehr lesen", "lire la suite", "lire plus", "leer más", "seguir leyendo", "leia mais",
+    "continuar lendo", "continua a leggere", "leggi tutto", "lees meer", "verder lezen",
+)
+READ_MORE_RE = re.compile(rf"^(?:{_alt(READ_MORE_LABELS)})\b")
 TEASER_MAX_WORDS = 60
 # Site knowledge: blocks longer than this are never treated as a host's boilerplate; a teaser
 # is matched to the article whose first OPENING_WORDS words it repeats.
@@ -238,6 +326,8 @@ OPENING_MIN_WORDS = 8
 # Site rules apply only when they leave at least this share of the body's words.
 SITE_RULES_MIN_KEPT_SHARE = 0.5
 EXCERPT_MIN_WORDS = 10
+# Text loose in trafilatura's body (outside its paragraphs) is kept from this many words on.
+LOOSE_TEXT_MIN_WORDS = 2
 # trafilatura's fast mode is retried in full mode (readability, jusText fallbacks) when its body holds
 # less than these shares of the page's <p> words or of its visible words, and the full-mode
 # body then replaces it when it is more than FULL_MODE_MIN_GAIN times as long.
@@ -257,6 +347,8 @@ TAIL_CREDIT_RE = re.compile(
     r"|\bcontributed (?:reporting )?to this (?:report|story|article)"
     r"|^(?:write to|reach|contact) (?:the )?(?:reporters?|writers?|authors?|[^.]{1,60}\bat\s+\S+@)"
     r"|^follow \S+ full coverage\b"
+    r"|^more\b[^:]{1,40}:\s*(?:https?://|www\.)\S+"
+    r"|^(?:source|sources|quelle|quellen|fuente|fuentes|fonte|fontes|fonti|bron)\s*[:：]\s*[^.:]{1,60}$"
     r"|^(?:mitarbeit|mit material von|avec l?'?afp|con información de|com informações de)\b"
     r"|^[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}(?:\s+\([^)]{1,40}\))?,?\s+is\s+(?:a|an|the)\s+"
     r"(?:leading|global|world'?s?|worldwide|international|premier|largest)\b",
@@ -266,6 +358,18 @@ TAIL_CREDIT_RE = re.compile(
 CONTACT_ONLY_RE = re.compile(
     r"^(?:[\w.+-]+@[\w-]+\.[\w.-]+|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin)\.com/\S+|@\w+)$",
     re.IGNORECASE,
+)
+# An author's bio closing the body ("A. Writer is a freelance writer who ..."): a capitalised name,
+# then what the person is, within the first words.
+AUTHOR_ROLES = (
+    "writer", "editor", "journalist", "reporter", "author", "contributor", "columnist", "correspondent",
+    "founder", "co-founder", "owner", "blogger", "freelancer", "redakteur", "redakteurin", "journalistin",
+    "autorin", "journaliste", "rédacteur", "rédactrice", "periodista", "redactor", "redactora", "jornalista",
+    "giornalista", "redattore", "redattrice",
+)
+AUTHOR_BIO_RE = re.compile(
+    r"^[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3},?\s+(?:is|was|has been|ist|est|es|é|è)\s+"
+    rf"(?:[\w,&-]+\s+){{0,8}}?(?:{_alt(AUTHOR_ROLES)})\b"
 )
 TAIL_BLOCKS = 3
 TAIL_CREDIT_MAX_WORDS = 120
