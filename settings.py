@@ -37,7 +37,12 @@ REMOTE_CONTROL_ENABLED = False
 # cloud-metadata addresses only for the start hosts and NEWSCLEAN_ALLOWED_PRIVATE_HOSTS, checked when connecting.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 TWISTED_DNS_RESOLVER = "middlewares.network.GuardedResolver"
-DOWNLOADER_MIDDLEWARES = {"middlewares.network.NetworkGuard": 560}
+DOWNLOADER_MIDDLEWARES = {
+    "middlewares.network.NetworkGuard": 560,
+    # Scrapy's meta-refresh handling decodes and keeps a copy of every page's whole body (middlewares/refresh.py).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "middlewares.refresh.HeadMetaRefresh": 580,
+}
 SPIDER_MIDDLEWARES = {"middlewares.traps.TrapGuard": 550, "middlewares.failures.FailureAccounting": 560}
 
 ITEM_PIPELINES = {

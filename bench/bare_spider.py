@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,12 @@ class BareSpider(scrapy.Spider):
         yield scrapy.Request(self.start_url, callback=self.parse)
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
-        for href in response.xpath("//a/@href").getall():
+        """response.xpath() would cache its Selector on the response, which points back to it: the cycle
+        keeps every page's parse tree until the cyclic GC runs (hundreds of MB). A Selector of our own is
+        freed with the page."""
+        if not isinstance(response, TextResponse):
+            return
+        for href in scrapy.Selector(response).xpath("//a/@href").getall():
             url = response.urljoin(href.strip()).split("#", 1)[0]
             if url not in self.requested and urlsplit(url).netloc == self.netloc:
                 self.requested.add(url)

@@ -4,7 +4,9 @@ A thread samples the process and all its descendants every SAMPLE_INTERVAL secon
 CPU time is the sum over every process seen of its last sampled user+system time, so a process
 loses at most one interval of CPU between its last sample and its exit. Peak RSS is the largest
 sum of the tree's RSS at one sample; it counts shared pages once per process, as `ps` does.
-PSS (shared pages divided among the processes sharing them) is given beside it.
+PSS (shared pages divided among the processes sharing them) is given beside it, and the peak RSS of each
+kind of process in the tree (`peak_rss_by_role_mb`: "main", each child by what it runs, e.g. the analysis
+workers as "newsclean.workers", and "grandchild" for the processes the children started).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class TreeUsage:
     peak_rss_mb: float = 0.0
     peak_pss_mb: float = 0.0
     peak_main_rss_mb: float = 0.0
+    peak_rss_by_role_mb: dict[str, float] = field(default_factory=dict)
     peak_processes: int = 0
     server_cpu_seconds: float = 0.0
     other_cpu_seconds: float = 0.0
@@ -50,6 +53,7 @@ class TreeSampler:
         self.interval = interval
         self.usage = TreeUsage()
         self._cpu: dict[int, float] = {}
+        self._roles: dict[int, str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="tree-sampler", daemon=True)
         self._started = time.monotonic()
@@ -85,6 +89,7 @@ class TreeSampler:
             return
         rss = pss = 0
         main_rss = 0
+        by_role: dict[str, int] = {}
         for process in processes:
             try:
                 with process.oneshot():
@@ -97,7 +102,17 @@ class TreeSampler:
             pss += getattr(memory, "pss", memory.rss)
             if process.pid == self.root.pid:
                 main_rss = memory.rss
+            role = self._role(process)
+            by_role[role] = by_role.get(role, 0) + memory.rss
         self._record(rss / MB, pss / MB, main_rss / MB, len(processes))
+        for role, role_rss in by_role.items():
+            peaks = self.usage.peak_rss_by_role_mb
+            peaks[role] = round(max(peaks.get(role, 0.0), role_rss / MB), 1)
+
+    def _role(self, process: psutil.Process) -> str:
+        if process.pid not in self._roles:
+            self._roles[process.pid] = _role_of(process, self.root.pid)
+        return self._roles[process.pid]
 
     def _record(self, rss: float, pss: float, main_rss: float, processes: int) -> None:
         usage = self.usage
@@ -106,6 +121,27 @@ class TreeSampler:
         usage.peak_main_rss_mb = max(usage.peak_main_rss_mb, main_rss)
         usage.peak_processes = max(usage.peak_processes, processes)
         usage.rss_series_mb.append((round(time.monotonic() - self._started, 1), round(rss, 1)))
+
+
+def _role_of(process: psutil.Process, root_pid: int) -> str:
+    if process.pid == root_pid:
+        return "main"
+    try:
+        if process.ppid() != root_pid:
+            return "grandchild"
+        return _program(process.cmdline())
+    except psutil.Error:
+        return "other"
+
+
+def _program(command: list[str]) -> str:
+    """What a child runs: MODULE for `python -m MODULE`, a multiprocessing helper's name, else the program's."""
+    for word, following in zip(command, command[1:]):
+        if word == "-m":
+            return following
+        if word == "-c" and following.startswith("from multiprocessing."):
+            return following.split()[1].rsplit(".", 1)[-1]
+    return Path(command[0]).name if command else "other"
 
 
 def _cpu_of(process: psutil.Process | None) -> float:

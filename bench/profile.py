@@ -2,7 +2,7 @@
 
 `python -m bench --profile` runs the full crawl once more under ``py-spy record --subprocesses --format raw``
 (not timed: py-spy slows it a little) and summarizes the collapsed stacks it wrote. Each sample is given
-to the process that was running it (reactor, analysis worker, forkserver) and, in the reactor, to the
+to the process that was running it (reactor, analysis worker, other) and, in the reactor, to the
 task named by its innermost recognised frame (REACTOR_TASKS, first match per frame).
 """
 
@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from newsclean.workers import WORKER_MODULE
 
 PY_SPY_RATE = 100
 PROCESS_RE = re.compile(r'process (\d+):"(.*?)";')
@@ -81,12 +83,10 @@ def summarize(folded: Path) -> Profile:
 
 
 def _role(processes: list[re.Match[str]]) -> str:
-    """The sampled process is the last one named; the forkserver's children are the analysis workers."""
+    """The sampled process is the last one named: the reactor, or one of its analysis workers."""
     if len(processes) == 1:
         return "reactor"
-    if "forkserver" in processes[-1].group(2):
-        return "analysis worker" if len(processes) > 2 else "forkserver"
-    return "other"
+    return "analysis worker" if WORKER_MODULE in processes[-1].group(2) else "other"
 
 
 def _add(profile: Profile, role: str, frames: list[str], count: int) -> None:

@@ -36,6 +36,7 @@ from bench.measure import TreeUsage, run_measured
 from bench.profile import format_profile, py_spy_command, summarize
 from bench.server import SiteProcess, serve
 from bench.site import SiteInfo, build_site, find_sources
+from newsclean.workers import WORKER_MODULE
 
 logger = logging.getLogger("bench")
 
@@ -328,10 +329,14 @@ def rss_series(args: argparse.Namespace, sizes: Sequence[int]) -> dict[str, Any]
 
 
 def format_rss_table(series: dict[str, Any]) -> str:
-    header = ("site pages", "pages fetched", "pages/s", "peak RSS MB", "peak PSS MB", "main process peak RSS MB")
+    header = (
+        "site pages", "pages fetched", "pages/s", "peak RSS MB", "peak PSS MB", "main process peak RSS MB",
+        "workers peak RSS MB",
+    )
     rows = [header] + [
         (str(r["site_pages"]), str(r["pages"]), f"{r['pages_per_second']:.1f}", f"{r['peak_rss_mb']:.0f}",
-         f"{r['peak_pss_mb']:.0f}", f"{r['peak_main_rss_mb']:.0f}")
+         f"{r['peak_pss_mb']:.0f}", f"{r['peak_main_rss_mb']:.0f}",
+         f"{r['peak_rss_by_role_mb'].get(WORKER_MODULE, 0.0):.0f}")
         for r in series["runs"]
     ]
     return "\n".join(_columns(rows))

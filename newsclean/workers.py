@@ -2,24 +2,33 @@
 
 Each worker analyses one page at a time. A page that takes longer than the timeout is abandoned for real:
 its worker is killed and a fresh one takes its place, so a pathological page never keeps a CPU busy.
+
+A worker is a fresh interpreter, `python -m newsclean.workers FD`, talking to the pool over a socket pair:
+unlike multiprocessing's start methods, this leaves no forkserver or resource tracker process beside the
+workers, never forks the running reactor, and never re-imports the program that started the crawl (the
+`scrapy` script, and Scrapy with it). After each page a worker hands the heap memory the page freed back to
+the system (glibc's malloc_trim), so its RSS stays near what it uses.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.context import ForkServerContext
-from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any, TypeVar
 
+from newsclean.encoding import decode_html
 from newsclean.extraction import ExtractionConfig, Rejection, RejectionReason, SiteProfile
 from newsclean.page import PageAnalysis, analyse_page
 from newsclean.record import DiscoveredVia
@@ -29,13 +38,13 @@ R = TypeVar("R")
 
 logger = logging.getLogger(__name__)
 
-PRELOADED_MODULES = ["newsclean.page"]
+WORKER_MODULE = "newsclean.workers"  # run as `python -m` in each worker
 STOP_GRACE_SECONDS = 2.0
 START_TIMEOUT_SECONDS = 120.0
 START_ATTEMPTS = 3
 READY = "ready"
 # A real article without declared language or date, so that the first page loads what extraction loads lazily
-# (the language identifier's model, date search), and no real page is billed for it.
+# (date search, language identification), and no real page is billed for it.
 _WARM_UP_SENTENCE = "The first page a worker analyses loads the models that extraction only loads when it needs them. "
 WARM_UP_PAGE = (
     '<html><head><title>Warm-up</title><meta property="og:type" content="article"></head>'
@@ -68,20 +77,40 @@ def serve(connection: Connection) -> None:
     """A worker's main loop: warm up (so lazy loading is not billed to a page), say it is ready, then analyse
     each page received until the pool closes the connection."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _analyse_safely(WARM_UP_PAGE, "https://warm-up.invalid/", None, ExtractionConfig(), "file")
+    _analyse_safely(WARM_UP_PAGE, None, "https://warm-up.invalid/", None, ExtractionConfig(), "file")
+    release_free_memory()
     try:
         connection.send(READY)
         while True:
-            html, url, site, config, via = connection.recv()
-            connection.send(_analyse_safely(html, url, site, config, via))
-    except (EOFError, OSError):  # the pool closed the pipe
+            analysis = _analyse_safely(*connection.recv())
+            release_free_memory()
+            connection.send(analysis)
+    except (EOFError, OSError):  # the pool closed the socket
         return
 
 
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim(), None with another C library."""
+    return getattr(ctypes.CDLL(None), "malloc_trim", None)
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def release_free_memory() -> None:
+    """Give the heap's free pages back to the system. A page's parse trees and strings are freed between
+    blocks still in use, where the heap cannot shrink by itself: without this a worker's RSS keeps ~20 MB of
+    freed memory."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
 def _analyse_safely(
-    html: str, url: str, site: SiteProfile | None, config: ExtractionConfig, via: DiscoveredVia
+    page: str | bytes, content_type: str | None, url: str, site: SiteProfile | None, config: ExtractionConfig,
+    via: DiscoveredVia,
 ) -> PageAnalysis:
     try:
+        html = page if isinstance(page, str) else decode_html(page, content_type)
         return analyse_page(html, url, site, config=config, discovered_via=via)
     except Exception as error:  # any page gives a record or a rejection, never a dead worker
         return PageAnalysis(Rejection(url, RejectionReason.UNPARSABLE, f"{type(error).__name__}: {error}"[:300]))
@@ -93,25 +122,28 @@ class WorkerLost(Exception):
 
 @dataclass(eq=False)
 class _Worker:
-    process: BaseProcess
+    process: subprocess.Popen[bytes]
     connection: Connection
     ready: bool = False
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def stop(self, kill: bool) -> None:
         self.connection.close()
         if kill:
             self.process.kill()
-        self.process.join(STOP_GRACE_SECONDS)
-        if self.process.is_alive():
+        try:
+            self.process.wait(STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.join()
+            self.process.wait()
 
 
 class AnalysisPool:
     """Runs analyse_page() in child processes so the reactor keeps fetching.
 
-    Workers start with "forkserver", never by forking the running reactor. `replaced` counts the workers
-    killed for overrunning the timeout or found dead.
+    `replaced` counts the workers killed for overrunning the timeout or found dead.
     """
 
     def __init__(self, workers: int, config: ExtractionConfig, timeout: float) -> None:
@@ -121,13 +153,12 @@ class AnalysisPool:
         self.config = config
         self.timeout = timeout
         self.replaced = 0
-        self._context: ForkServerContext | None = None
+        self._running = False
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
 
     def start(self) -> None:
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(PRELOADED_MODULES)
+        self._running = True
         for _ in range(self.workers):
             self._idle.put_nowait(self._spawn())
 
@@ -139,7 +170,7 @@ class AnalysisPool:
         for worker in self._all:
             worker.stop(kill=worker not in idle)
         self._all.clear()
-        self._context = None
+        self._running = False
 
     @property
     def pids(self) -> list[int]:
@@ -147,10 +178,14 @@ class AnalysisPool:
         return [w.process.pid for w in self._all if w.process.pid is not None]
 
     async def analyse(
-        self, html: str, url: str, site: SiteProfile | None, discovered_via: DiscoveredVia
+        self, page: str | bytes, url: str, site: SiteProfile | None, discovered_via: DiscoveredVia,
+        content_type: str | None = None,
     ) -> PageAnalysis:
-        """Analyse one page; a page that takes longer than the timeout is abandoned as a rejection."""
-        if self._context is None:
+        """Analyse one page; a page that takes longer than the timeout is abandoned as a rejection.
+
+        The page is its text, or the bytes fetched and their Content-Type, which the worker decodes
+        (newsclean.encoding): then the reactor holds a waiting page once, as the response's body."""
+        if not self._running:
             raise RuntimeError("AnalysisPool.start() was not called")
         worker = await self._idle.get()
         answered = False
@@ -161,7 +196,7 @@ class AnalysisPool:
                 worker = self._replace(worker)
             else:
                 raise WorkerLost(f"no extraction worker started in {START_ATTEMPTS} attempts")
-            analysis = await self._ask(worker, (html, url, site, self.config, discovered_via))
+            analysis = await self._ask(worker, (page, content_type, url, site, self.config, discovered_via))
             answered = True
             return analysis
         except TimeoutError:
@@ -177,7 +212,7 @@ class AnalysisPool:
     @staticmethod
     async def _started(worker: _Worker) -> bool:
         """Is the worker alive and done with its imports and warm-up (which no page's timeout pays for)?"""
-        if not worker.process.is_alive():
+        if not worker.alive():
             return False
         if not worker.ready:
             try:
@@ -193,10 +228,11 @@ class AnalysisPool:
         return analysis
 
     def _spawn(self) -> _Worker:
-        assert self._context is not None
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=serve, args=(child,), name="newsclean-extraction", daemon=True)
-        process.start()
+        parent, child = multiprocessing.Pipe()
+        process = subprocess.Popen(
+            [sys.executable, "-m", WORKER_MODULE, str(child.fileno())],
+            stdin=subprocess.DEVNULL, pass_fds=[child.fileno()], env=_worker_environment(),
+        )
         child.close()
         worker = _Worker(process, parent)
         self._all.add(worker)
@@ -205,10 +241,18 @@ class AnalysisPool:
     def _replace(self, worker: _Worker) -> _Worker:
         self._all.discard(worker)
         worker.stop(kill=True)
-        if self._context is None:
+        if not self._running:
             return worker
         self.replaced += 1
         return self._spawn()
+
+
+def _worker_environment() -> dict[str, str]:
+    """This process's environment, with the folder (or egg) that newsclean was imported from first on the
+    worker's path: a crawl run by Scrapy or scrapyd may have found it through its own sys.path."""
+    package_root = str(Path(__file__).resolve().parent.parent)
+    paths = [package_root, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
 def _set_once(future: asyncio.Future[None]) -> None:
@@ -227,3 +271,7 @@ async def _receive(connection: Connection) -> Any:
     finally:
         loop.remove_reader(fd)
     return connection.recv()
+
+
+if __name__ == "__main__":
+    serve(Connection(int(sys.argv[1])))

@@ -20,16 +20,17 @@ from scrapy.exceptions import (
     StopDownload,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.task import LoopingCall
 
 from middlewares.network import BlockedRequest
-from newsclean.encoding import decode_html, looks_binary
+from newsclean.encoding import looks_binary
 from newsclean.extraction import ExtractionConfig, Rejection, RejectionReason
 from newsclean.page import PageAnalysis
 from newsclean.record import ArticleRecord, DiscoveredVia
 from newsclean.siteknowledge import KnowledgeThresholds, SiteKnowledge
 from newsclean.store import StoreError, open_store
 from newsclean.urls import hostname
-from newsclean.workers import AnalysisPool, default_worker_count
+from newsclean.workers import AnalysisPool, default_worker_count, release_free_memory
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 VIA_META_KEY = "newsclean_discovered_via"
 VERDICT_META_KEY = "newsclean_verdict"
+MEMORY_RELEASE_SECONDS = 1.0
 ARTICLE_VERDICT = "article"
 FAILED_PREFIX = "newsclean/fetch/failed/"
 # IgnoreRequest carries its reason only in its message; these are the messages of Scrapy 2.19's middlewares.
@@ -62,6 +64,7 @@ class AnalysingSpider(scrapy.Spider):
     """A spider whose pages are analysed in worker processes (NEWSCLEAN_EXTRACTION_WORKERS)."""
 
     pool: AnalysisPool
+    memory_release: LoopingCall | None = None
     knowledge: SiteKnowledge | None
     knowledge_synced = 0.0
     replacements_counted = 0
@@ -84,9 +87,15 @@ class AnalysingSpider(scrapy.Spider):
         return spider
 
     def open_pool(self) -> None:
+        """Start the workers, and release the reactor's free heap memory every second: the bodies and
+        results it holds for a moment are freed between longer-lived objects, where the heap cannot shrink."""
         self.pool.start()
+        self.memory_release = LoopingCall(release_free_memory)
+        self.memory_release.start(MEMORY_RELEASE_SECONDS, now=False)
 
     def close_pool(self) -> None:
+        if self.memory_release is not None and self.memory_release.running:
+            self.memory_release.stop()
         self.pool.close()
 
     def load_knowledge(self) -> None:
@@ -132,15 +141,19 @@ class AnalysingSpider(scrapy.Spider):
             raise StopDownload(fail=False)
 
     async def analyse(self, response: Response) -> PageAnalysis:
-        """Analyse a response, or reject it without a worker when it is not an HTML document."""
-        screened = screen(response)
-        if isinstance(screened, Rejection):
-            analysis = PageAnalysis(screened)
+        """Analyse a response, or reject it without a worker when it is not an HTML document. The worker
+        decodes the body, so a page waiting for a worker costs the reactor no copy of its text."""
+        rejection = screen(response)
+        if rejection is not None:
+            analysis = PageAnalysis(rejection)
         else:
             via: DiscoveredVia = response.meta.get(VIA_META_KEY, "link")
             host = hostname(response.url)
             profile = self.knowledge.profile(host) if self.knowledge else None
-            analysis = await self.pool.analyse(screened, response.url, profile, via)
+            content_type = response.headers.get(b"Content-Type")
+            analysis = await self.pool.analyse(
+                response.body, response.url, profile, via, content_type.decode("latin-1") if content_type else None
+            )
             self._count_replacements()
             self._learn(host, analysis)
         outcome = analysis.outcome
@@ -199,8 +212,8 @@ def site_knowledge(settings: Settings) -> SiteKnowledge | None:
     )
 
 
-def screen(response: Response) -> str | Rejection:
-    """The page's text, or the reason it is not an HTML document: another type, an empty or a binary body."""
+def screen(response: Response) -> Rejection | None:
+    """The reason a response is not an HTML document (another type, an empty or a binary body), or None."""
     content_type = response.headers.get(b"Content-Type")
     if content_type and not _is_html_type(content_type):
         return Rejection(response.url, RejectionReason.NOT_HTML)
@@ -208,7 +221,7 @@ def screen(response: Response) -> str | Rejection:
         return Rejection(response.url, RejectionReason.EMPTY_DOCUMENT)
     if looks_binary(response.body):
         return Rejection(response.url, RejectionReason.NOT_HTML, "binary body")
-    return decode_html(response.body, content_type.decode("latin-1") if content_type else None)
+    return None
 
 
 def _is_html_type(content_type: bytes) -> bool:

@@ -123,6 +123,9 @@ def test_the_measurement_sums_cpu_and_memory_over_the_whole_process_tree(tmp_pat
     assert status == 0
     assert usage.peak_processes == 2
     assert usage.peak_rss_mb > 120
+    child_program = Path(sys.executable).name
+    assert set(usage.peak_rss_by_role_mb) == {"main", child_program}
+    assert usage.peak_rss_by_role_mb[child_program] > 120 > usage.peak_rss_by_role_mb["main"]
     assert usage.cpu_seconds >= 0.5
     assert usage.main_cpu_seconds < usage.cpu_seconds
 
@@ -147,18 +150,18 @@ def test_make_bench_measures_three_runs_and_the_bound(tmp_path: Path) -> None:
 
 def test_the_profile_gives_each_sample_to_its_process_and_the_reactor_task(tmp_path: Path) -> None:
     main = 'process 10:"python -m scrapy crawl news"'
-    forkserver = "process 11:\"python -c from multiprocessing.forkserver import main; main(1, 2, ['newsclean.page'])\""
-    worker = forkserver.replace("process 11", "process 12")
+    worker = 'process 12:"python -m newsclean.workers 5"'
+    helper = 'process 11:"python -c from multiprocessing.resource_tracker import main;main(4)"'
     folded = tmp_path / "profile.folded"
     folded.write_text(
         f"{main};run (asyncio/base_events.py:1);NewsSpider._page_requests (spiders/news.py:9);"
         "normalize_url (newsclean/urls.py:17) 30\n"
         f"{main};run (asyncio/base_events.py:1);StorePipeline.process_item (pipelines/store.py:5) 10\n"
-        f"{main};{forkserver};main (multiprocessing/forkserver.py:1) 1\n"
-        f"{main};{forkserver};{worker};analyse_page (newsclean/page.py:44) 160\n",
+        f"{main};{helper};main (multiprocessing/resource_tracker.py:1) 1\n"
+        f"{main};{worker};analyse_page (newsclean/page.py:44) 160\n",
         "utf-8",
     )
     profile = summarize(folded)
-    assert dict(profile.roles) == {"analysis worker": 160, "reactor": 40, "forkserver": 1}
+    assert dict(profile.roles) == {"analysis worker": 160, "reactor": 40, "other": 1}
     assert dict(profile.reactor_tasks) == {"normalize_url on found links": 30, "SQLite store pipeline": 10}
     assert "analysis worker" in format_profile(profile, pages=20)
