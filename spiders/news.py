@@ -78,7 +78,7 @@ class NewsSpider(AnalysingSpider):
         self.requested: set[str] = set()
         self.page_requests = 0
         self.skipped: set[str] = set()
-        self.state = CrawlState(None, ())
+        self.crawl_state = CrawlState(None, ())
 
     def _allow_hosts(self, extra_hosts: Iterable[str]) -> None:
         """Pages are followed on the start URLs' hosts (host:port) and the extra hosts (any port when
@@ -109,11 +109,11 @@ class NewsSpider(AnalysingSpider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        self.state = self._open_state()
+        self.crawl_state = self._open_state()
         if not self.joined:
             for request in self._start_requests():
                 yield request
-        self.state.flush()
+        self.crawl_state.flush()
 
     def _start_requests(self) -> Iterator[Request]:
         feed_paths = self.settings.getlist("NEWSCLEAN_FEED_PATHS")
@@ -128,12 +128,12 @@ class NewsSpider(AnalysingSpider):
 
     def _known_requests(self) -> Iterator[Request]:
         """Feeds and listing pages asked again, then pages left over from earlier crawls."""
-        for known in self.state.revisits():
+        for known in self.crawl_state.revisits():
             if known.kind == UrlKind.FEED:
                 yield from self._file_request(known.url, UrlKind.FEED, known.found_in)
             else:
                 yield from self._page_requests([(known.url, None)], _via(known.discovered_via), known.found_in)
-        for known in self.state.pending():
+        for known in self.crawl_state.pending():
             listed = parse_date(known.listed_date)
             if not (self.since and listed and listed.date() < self.since):
                 self._inc("newsclean/incremental/pending")
@@ -149,12 +149,12 @@ class NewsSpider(AnalysingSpider):
             self._answered(response, UrlKind.ROBOTS)
         else:
             sitemaps = []
-            self.state.failed(url, UrlKind.ROBOTS, f"http_{response.status}", response.status)
+            self.crawl_state.failed(url, UrlKind.ROBOTS, f"http_{response.status}", response.status)
         if not sitemaps:
             sitemaps = [urljoin(response.url, path) for path in self.fallback_sitemap_paths]
         requests = [r for sitemap in sitemaps if self._on_site(sitemap)
                     for r in self._file_request(sitemap, UrlKind.SITEMAP, url)]
-        self.state.flush()
+        self.crawl_state.flush()
         yield from requests
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -174,7 +174,7 @@ class NewsSpider(AnalysingSpider):
         else:
             requests = list(self._page_requests(self._dated(sitemap.entries, "sitemap"), "sitemap", url))
         self._answered(response, UrlKind.SITEMAP)
-        self.state.flush()
+        self.crawl_state.flush()
         yield from requests
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
@@ -187,7 +187,7 @@ class NewsSpider(AnalysingSpider):
         url = response.meta[STATE_URL_KEY]
         requests = list(self._page_requests(self._dated(entries, "feed"), "feed", url))
         self._answered(response, UrlKind.FEED)
-        self.state.flush()
+        self.crawl_state.flush()
         yield from requests
 
     async def parse_page(self, response: Response) -> AsyncIterator[ArticleRecord | Request]:
@@ -202,7 +202,7 @@ class NewsSpider(AnalysingSpider):
         requests += self._page_requests(((link, None) for link in analysis.links), "link", url)
         verdict = ARTICLE_VERDICT if isinstance(analysis.outcome, ArticleRecord) else str(analysis.outcome.reason)
         self._answered(response, UrlKind.PAGE, verdict, final_url=normalize_url(response.url))
-        self.state.flush()
+        self.crawl_state.flush()
         self._count_page(response.url, analysis)
         if not isinstance(analysis.outcome, Rejection):
             yield analysis.outcome
@@ -216,19 +216,19 @@ class NewsSpider(AnalysingSpider):
         assert failure.value is not None
         error = failure_reason(failure.value)
         status = failure.value.response.status if isinstance(failure.value, HttpError) else None
-        self.state.failed(request.meta[STATE_URL_KEY], request.meta[KIND_KEY], error, status)
-        self.state.flush()
+        self.crawl_state.failed(request.meta[STATE_URL_KEY], request.meta[KIND_KEY], error, status)
+        self.crawl_state.flush()
         self._host_inc(request.url, f"errors/{error}")
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         if isinstance(item, ArticleRecord):
-            self.state.dropped(item.url, type(exception).__name__)
-            self.state.flush()
+            self.crawl_state.dropped(item.url, type(exception).__name__)
+            self.crawl_state.flush()
 
     def close_state(self) -> None:
-        self.state.flush()
-        if self.state.store is not None:
-            self.state.store.close()
+        self.crawl_state.flush()
+        if self.crawl_state.store is not None:
+            self.crawl_state.store.close()
         if self.shared is not None:
             self.shared.close()
 
@@ -245,8 +245,8 @@ class NewsSpider(AnalysingSpider):
         if url in self.requested:
             return
         self.requested.add(url)
-        self.state.seen(url, kind, None, found_in, None)
-        plan = self.state.plan_file(url)
+        self.crawl_state.seen(url, kind, None, found_in, None)
+        plan = self.crawl_state.plan_file(url)
         callbacks: dict[UrlKind, tuple[Callback, int]] = {
             UrlKind.ROBOTS: (self.parse_robots, 20),
             UrlKind.SITEMAP: (self.parse_sitemap, 15),
@@ -266,10 +266,10 @@ class NewsSpider(AnalysingSpider):
             url = normalize_url(raw_url)
             if not self._on_site(url) or self._known_file(url):
                 continue
-            self.state.seen(url, UrlKind.PAGE, via, found_in, listed)
+            self.crawl_state.seen(url, UrlKind.PAGE, via, found_in, listed)
             if url in self.requested:
                 continue
-            plan = self.state.plan_page(url, listed)
+            plan = self.crawl_state.plan_page(url, listed)
             if plan is Plan.SKIP:
                 self._skip(url)
                 continue
@@ -291,7 +291,7 @@ class NewsSpider(AnalysingSpider):
         if plan is Plan.REVALIDATE:
             self._inc("newsclean/incremental/revalidated")
         return Request(url, callback=callback, errback=self.request_failed, priority=priority, meta=meta,
-                       headers=self.state.headers(url, plan))
+                       headers=self.crawl_state.headers(url, plan))
 
     def _not_modified(self, response: Response) -> Iterator[Request]:
         """A 304: the state notes the check; robots.txt and sitemap indexes lead to the sitemaps they listed."""
@@ -299,15 +299,15 @@ class NewsSpider(AnalysingSpider):
         self._answered(response, kind)
         self._inc("newsclean/incremental/not_modified")
         self._host_inc(response.url, "not_modified")
-        children = self.state.children(url)
+        children = self.crawl_state.children(url)
         requests = [r for child in children for r in self._file_request(child.url, UrlKind.SITEMAP, url)]
-        self.state.flush()
+        self.crawl_state.flush()
         yield from requests
 
     def _answered(
         self, response: Response, kind: UrlKind, verdict: str | None = None, final_url: str | None = None
     ) -> None:
-        self.state.answered(
+        self.crawl_state.answered(
             response.meta[STATE_URL_KEY], kind, response.status, _header(response, b"ETag"),
             _header(response, b"Last-Modified"), response.body if response.status == 200 else None, verdict, final_url,
         )
@@ -346,7 +346,7 @@ class NewsSpider(AnalysingSpider):
             yield entry
 
     def _known_file(self, url: str) -> bool:
-        known = self.state.get(url)
+        known = self.crawl_state.get(url)
         return known is not None and known.kind != UrlKind.PAGE
 
     def _on_site(self, url: str) -> bool:

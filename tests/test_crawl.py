@@ -143,3 +143,12 @@ def test_max_pages_bounds_the_run(tmp_path: Path) -> None:
              and p not in ("/feed", "/rss", "/feed.xml")]
     assert len(pages) <= 3
     assert crawl.stats["newsclean/discovery/over_budget"] >= 1
+
+
+def test_a_crawl_with_a_jobdir_keeps_its_queue_on_disk_and_stores_every_article(tmp_path: Path) -> None:
+    """JOBDIR (Scrapy's pause and resume) puts the pending requests in disk queues and gives the spider a
+    `state` dict of its own: neither may break the crawl."""
+    crawl = crawl_site(SITES / "news", tmp_path, "-s", f"JOBDIR={tmp_path / 'job'}")
+    assert set(crawl.records) == set(ARTICLE_ROUTES)
+    assert crawl.stats.get("scheduler/enqueued/disk", 0) > 0
+    assert " ERROR: " not in crawl.run.stderr, crawl.run.stderr[-3000:]
