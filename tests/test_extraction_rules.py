@@ -281,3 +281,23 @@ def test_separator_lines_are_kept_and_bare_promo_labels_dropped_on_pages_with_sy
     record = _record(_page(_paragraphs("___", closing) + "<p>More:</p>" + symbol_link))
     assert "\n\n___\n\n" in record.text
     assert record.text.endswith(closing)
+
+
+def test_author_xpaths_without_regex_tests_find_the_same_nodes() -> None:
+    """trafilatura's author XPaths rewritten without re:test() select exactly what the originals select."""
+    from lxml.html import fromstring
+    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+    from newsclean.extraction.metadata import without_regex_tests
+
+    page = fromstring(
+        "<html><body><div class='AuthorName'>A</div><span id='xauthor'>B</span><p class='x-writer'>C</p>"
+        "<div class='authorname'>D</div><div class='author-name'>E</div><span class='Author'>F</span>"
+        "<div class='comments-list'>G</div><div class='comments'>H</div><div class='xcomments'>I</div>"
+        "<div id='commentsbox'>J</div><div id='my-comments'>K</div><a class='article-support'>L</a>"
+        "<div class='Byline'>M</div><div class='bylines'>N</div><div class='autor'>O</div></body></html>"
+    )
+    for original in [*AUTHOR_XPATHS, *AUTHOR_DISCARD_XPATHS]:
+        rewritten = without_regex_tests(original)
+        assert "re:test" not in rewritten.path
+        assert rewritten(page) == original(page)

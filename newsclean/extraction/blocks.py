@@ -83,7 +83,9 @@ def body_blocks(body: _Element) -> list[Block]:
 
 
 def _loose_text(text: str | None) -> list[Block]:
-    block = Block(kind="paragraph", text=tidy(text or ""))
+    if not text or text.isspace():
+        return []
+    block = Block(kind="paragraph", text=tidy(text))
     return [block] if block.words >= rules.LOOSE_TEXT_MIN_WORDS else []
 
 

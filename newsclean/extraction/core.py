@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from urllib.parse import urljoin
 
 from newsclean.language import identify_language
 import trafilatura
-from lxml.html import HtmlElement
+from lxml import etree
+from lxml.etree import XPath
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction, fromstring
 from trafilatura.settings import Document, Extractor
-from trafilatura.utils import load_html
+from trafilatura.utils import HTML_PARSER, decode_file, is_dubious_html, repair_faulty_html
 
 from newsclean.extraction import rules
 from newsclean.extraction.blocks import (
@@ -79,16 +81,49 @@ class Rejection:
 
 
 DEFAULT_CONFIG = ExtractionConfig()
+_PARSER = HTML_PARSER.copy()
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
+    )
+)
 LANGUAGE_SAMPLE_CHARS = 2000
+_META_CONTENT = XPath("//meta[@property=$name or @name=$name]/@content")
+_ANCHOR_LINKS = XPath('//a[starts-with(@href, "#")]')
+_HREF_LINKS = XPath("//a[@href]")
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
-    """Parse once; the tree can feed both link discovery and analyse_tree()."""
+    """Parse once; the tree can feed both link discovery and analyse_tree().
+
+    As trafilatura's load_html() does (decoding, repairs, a bytes retry, the not-HTML check), with
+    _PARSER: its settings, but every element an HtmlElement. lxml.html's own lookup runs Python code
+    for each element object lxml creates, to give forms and their fields classes that extraction never
+    uses; extraction creates many such objects (trafilatura's passes over the tree, XPath results).
+    """
     if not html or not html.strip():
         return None
     try:
-        return load_html(html)
+        text = decode_file(html)
     except (TypeError, ValueError):
+        return None
+    beginning = text[:50].lower()
+    text = repair_faulty_html(text, beginning)
+    try:
+        tree: HtmlElement | None = fromstring(text, parser=_PARSER)
+    except (ValueError, etree.LxmlError):  # ValueError: a str declaring its encoding, lxml wants bytes
+        tree = None
+    if tree is None or len(tree) < 1:
+        tree = _parse_bytes(text)
+    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+        return None
+    return tree
+
+
+def _parse_bytes(text: str) -> HtmlElement | None:
+    try:
+        return fromstring(text.encode("utf8", "surrogatepass"), parser=_PARSER)
+    except (ValueError, etree.LxmlError):
         return None
 
 
@@ -134,8 +169,8 @@ def analyse_tree(
     signals = replace(signals, has_date=bool(metadata.date))
     page = PageContext(
         title=(metadata.title or "").strip(),
-        link_texts=frozenset(fold(text) for text in (a.text_content() for a in tree.iter("a")) if text.strip()),
-        anchor_texts=frozenset(fold(a.text_content()) for a in tree.xpath('//a[starts-with(@href, "#")]')),
+        link_texts=_folded_texts(tree.iter("a")),
+        anchor_texts=frozenset(map(fold, {a.text_content() for a in _ANCHOR_LINKS(tree)})),
         url=url,
         boilerplate=site.boilerplate if site else frozenset(),
         openings=site.openings if site else {},
@@ -144,10 +179,10 @@ def analyse_tree(
     prune_noise(tree)
     body = _extract_body(tree, url, page, fast=True)
     verdict = _body_verdict(body, signals, page, config)
-    coverage = _coverage(body, tree)
-    if verdict is not None or coverage is not Coverage.FAIR:
+    coverage = None if verdict is not None else _coverage(body, tree)
+    if coverage is not Coverage.FAIR:
         full = _extract_body(tree, url, page, fast=False)
-        if _prefer_full(full, body, verdict is not None, coverage, config):
+        if _prefer_full(full, body, coverage, config):
             body, verdict = full, _body_verdict(full, signals, page, config)
     if verdict is not None:
         return Extraction(Rejection(url, verdict, f"{body.words} words"))
@@ -168,8 +203,11 @@ class Body:
 
 
 def _extract_body(tree: HtmlElement, url: str, page: PageContext, fast: bool) -> Body:
-    """Body blocks from trafilatura; fast skips its fallback extractors (readability, jusText)."""
-    options = Extractor(output_format="python", comments=False, url=url, fast=fast)
+    """Body blocks from trafilatura; fast skips its fallback extractors (readability, jusText).
+
+    Its body tree comes with every output format; "txt" spares the text rendering that "python" adds.
+    """
+    options = Extractor(output_format="txt", comments=False, url=url, fast=fast)
     document = trafilatura.bare_extraction(tree, options=options)
     if not isinstance(document, Document) or document.body is None:
         return Body([], [])
@@ -194,25 +232,29 @@ def _coverage(body: Body, tree: HtmlElement) -> Coverage:
     paragraph_words = sum(len(p.text_content().split()) for p in tree.iter("p"))
     if words < rules.FAST_MIN_PARAGRAPH_SHARE * paragraph_words:
         return Coverage.LITTLE
-    visible = _visible_words(tree)
+    body_element = tree.find("body")
+    root = body_element if body_element is not None else tree
+    all_words = len(root.text_content().split())
+    dump_like = paragraph_words < rules.PAGE_DUMP_MAX_PARAGRAPH_SHARE * words
+    if words >= rules.FAST_MIN_TEXT_SHARE * all_words and not dump_like:
+        return Coverage.FAIR  # the visible words are at most all_words: no need to count the hidden ones
+    visible = all_words - _hidden_words(root)
     if words < rules.FAST_MIN_TEXT_SHARE * visible:
         return Coverage.LITTLE
-    if words >= rules.PAGE_DUMP_SHARE * visible and paragraph_words < rules.PAGE_DUMP_MAX_PARAGRAPH_SHARE * words:
+    if words >= rules.PAGE_DUMP_SHARE * visible and dump_like:
         return Coverage.WHOLE_PAGE
     return Coverage.FAIR
 
 
-def _visible_words(tree: HtmlElement) -> int:
-    body = tree.find("body")
-    root = body if body is not None else tree
-    hidden = sum(len(element.text_content().split()) for element in root.iter("script", "style", "noscript"))
-    return len(root.text_content().split()) - hidden
+def _hidden_words(root: HtmlElement) -> int:
+    """Words of scripts and styles, which text_content() counts in."""
+    return sum(len(element.text_content().split()) for element in root.iter("script", "style", "noscript"))
 
 
-def _prefer_full(full: Body, fast: Body, rejected: bool, coverage: Coverage, config: ExtractionConfig) -> bool:
-    """Whether the full-mode body replaces the fast one: any gain saves a rejected page, a large gain
-    a page covered little, and a real body (shorter, not too short) replaces a dump of the page."""
-    if rejected:
+def _prefer_full(full: Body, fast: Body, coverage: Coverage | None, config: ExtractionConfig) -> bool:
+    """Whether the full-mode body replaces the fast one: any gain saves a rejected page (no coverage),
+    a large gain a page covered little, and a real body (shorter, not too short) replaces a dump of the page."""
+    if coverage is None:
         return full.words > fast.words
     full_words, fast_words = sum(b.words for b in full.raw), sum(b.words for b in fast.raw)
     if coverage is Coverage.WHOLE_PAGE:
@@ -229,7 +271,7 @@ def _body_verdict(
 def _author_links(tree: HtmlElement) -> list[str]:
     """Names linked to an author page (rel=author or an /author/... path): a byline fallback."""
     names: dict[str, None] = {}
-    for link in tree.xpath("//a[@href]"):
+    for link in _HREF_LINKS(tree):
         name = " ".join(link.text_content().split())
         is_author = link.get("rel") == "author" or rules.AUTHOR_PATH_RE.search(link.get("href", ""))
         if is_author and 1 < len(name.split()) <= rules.AUTHOR_NAME_MAX_WORDS and name.istitle():
@@ -248,8 +290,13 @@ def _teaser_share(blocks: list[Block], page: PageContext) -> float:
     return teasers / total
 
 
+def _folded_texts(links: Iterable[HtmlElement]) -> frozenset[str]:
+    """The folded texts of links that have any, each text folded once."""
+    return frozenset(map(fold, {text for text in (a.text_content() for a in links) if text.strip()}))
+
+
 def _meta_content(tree: HtmlElement, name: str) -> str | None:
-    values = tree.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content')
+    values = _META_CONTENT(tree, name=name)
     return str(values[0]).strip().lower() if values else None
 
 
@@ -306,7 +353,7 @@ def _authors(author: str | None) -> list[str]:
 
 def _meta_datetime(tree: HtmlElement, *names: str) -> str | None:
     for name in names:
-        values = tree.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content')
+        values = _META_CONTENT(tree, name=name)
         if values and (parsed := iso_datetime(str(values[0]))):
             return parsed
     return None

@@ -14,17 +14,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from copy import deepcopy
+
 from htmldate import find_date
+from lxml.etree import XPath
 from lxml.html import HtmlElement
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     examine_meta,
-    extract_author,
     extract_meta_json,
+    extract_metainfo,
     extract_sitename,
     extract_title,
     extract_url,
 )
 from trafilatura.settings import Document
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +60,7 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
     except Exception as error:  # trafilatura's JSON-LD reader fails on odd but harmless input
         logger.debug("JSON-LD metadata of %s unreadable: %s", url, error)
     document.title = document.title or extract_title(tree)
-    document.author = document.author or extract_author(tree)
+    document.author = document.author or _extract_author(tree)
     document.url = document.url or extract_url(tree, url)
     document.sitename = (document.sitename or extract_sitename(tree) or "").lstrip("@") or None
     document.date = structured.published or find_date(
@@ -63,6 +69,66 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
     document.clean_and_trim()
     document.title = headline(tree, document.title or "", document.sitename)
     return document
+
+
+def _extract_author(tree: HtmlElement) -> str | None:
+    """trafilatura.metadata.extract_author(), with its XPaths' regex tests spelled as string tests."""
+    subtree = prune_unwanted_nodes(deepcopy(tree), _AUTHOR_DISCARD_XPATHS)
+    author = extract_metainfo(subtree, _AUTHOR_XPATHS, len_limit=120)
+    return normalize_authors(None, author) if author else None
+
+
+_RE_TEST = re.compile(r"re:test\((@[\w:-]+), '([^']*)'\)")
+_PATTERN_TOKEN_RE = re.compile(r"\(\?:|[|)^]|\[\w+\]\??|[\w -]\??")
+
+
+def without_regex_tests(xpath: XPath) -> XPath:
+    """The XPath with each re:test(@attribute, pattern) of a pattern made of literals, one-letter
+    choices ([Aa]), optional letters, groups and a leading ^ rewritten as contains() and starts-with()
+    tests: the same nodes, found without a call into Python per element."""
+    return XPath(_RE_TEST.sub(_string_tests, xpath.path), namespaces={"re": "http://exslt.org/regular-expressions"})
+
+
+def _string_tests(match: re.Match[str]) -> str:
+    attribute, pattern = match.groups()
+    tokens = _PATTERN_TOKEN_RE.findall(pattern)
+    if "".join(tokens) != pattern:
+        return match.group(0)
+    literals, end = _alternatives(tokens, 0)
+    if end != len(tokens) or any(not text or "^" in text[1:] for text in literals):
+        return match.group(0)
+    tests = (
+        f"starts-with({attribute}, '{text[1:]}')" if text.startswith("^") else f"contains({attribute}, '{text}')"
+        for text in dict.fromkeys(literals)
+    )
+    return f"({' or '.join(tests)})"
+
+
+def _alternatives(tokens: list[str], position: int) -> tuple[list[str], int]:
+    """The strings the tokens from `position` match, up to a closing parenthesis, and where they end."""
+    done: list[str] = []
+    current = [""]
+    while position < len(tokens) and tokens[position] != ")":
+        token = tokens[position]
+        position += 1
+        if token == "|":
+            done, current = done + current, [""]
+            continue
+        if token == "(?:":
+            options, position = _alternatives(tokens, position)
+            position += 1
+        elif token.startswith("["):
+            options = list(token[1 : token.index("]")])
+        else:
+            options = [token.rstrip("?")]
+        if token.endswith("?"):
+            options = ["", *options]
+        current = [head + option for head in current for option in options]
+    return done + current, position
+
+
+_AUTHOR_XPATHS = [without_regex_tests(xpath) for xpath in AUTHOR_XPATHS]
+_AUTHOR_DISCARD_XPATHS = [without_regex_tests(xpath) for xpath in AUTHOR_DISCARD_XPATHS]
 
 
 def headline(tree: HtmlElement, title: str, site_name: str | None) -> str:

@@ -26,7 +26,7 @@ def prune_noise(tree: HtmlElement) -> None:
 
 
 _NOISE_CANDIDATES = XPath(
-    "//*[@class or @id] | " + " | ".join(f"//{tag}" for tag in rules.NOISE_TAGS) + " | //img[@alt]"
+    "//*[@class or @id or " + " or ".join(f"self::{tag}" for tag in rules.NOISE_TAGS) + " or self::img[@alt]]"
 )
 _NOISE_ATTRIBUTE_RE = re.compile(rf"(?:^|\s)(?:{rules.NOISE_TOKEN_RE.pattern})")
 
@@ -65,11 +65,16 @@ def _prompt_widgets(tree: HtmlElement) -> list[HtmlElement]:
     widgets = []
     for element in tree.iter(*PROMPT_ELEMENT_TAGS):
         text = element.text_content()
-        if len(text.split()) <= rules.PROMPT_TRIGGER_MAX_WORDS and rules.is_prompt(text):
+        if _at_most_words(text, rules.PROMPT_TRIGGER_MAX_WORDS) and rules.is_prompt(text):
             widget = _enclosing_widget(element)
             if widget is not None:
                 widgets.append(widget)
     return widgets
+
+
+def _at_most_words(text: str, limit: int) -> bool:
+    """len(text.split()) <= limit, without splitting all of a long text."""
+    return len(text.split(maxsplit=limit)) <= limit
 
 
 def _enclosing_widget(element: HtmlElement) -> HtmlElement | None:
@@ -83,10 +88,10 @@ def _enclosing_widget(element: HtmlElement) -> HtmlElement | None:
 
 
 def _is_small(node: HtmlElement) -> bool:
-    if len(node.text_content().split()) > rules.WIDGET_MAX_WORDS:
+    if not _at_most_words(node.text_content(), rules.WIDGET_MAX_WORDS):
         return False
     return _long_paragraphs(node) <= 1
 
 
 def _long_paragraphs(node: HtmlElement) -> int:
-    return sum(1 for p in node.iter("p") if len(p.text_content().split()) > LONG_PARAGRAPH_WORDS)
+    return sum(1 for p in node.iter("p") if not _at_most_words(p.text_content(), LONG_PARAGRAPH_WORDS))

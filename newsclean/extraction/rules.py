@@ -18,6 +18,31 @@ def _alt(tokens: Iterable[str]) -> str:
     return "|".join(re.escape(t) for t in ordered)
 
 
+_Trie = dict[str, "_Trie"]
+
+
+def _trie(phrases: Iterable[str]) -> str:
+    """A regex finding any of the phrases, its alternatives nested by shared prefixes (a character trie):
+    at each position of the text the engine follows one branch instead of trying every phrase."""
+    root: _Trie = {}
+    for phrase in filter(None, phrases):
+        node = root
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    if not root:
+        raise ValueError("a phrase table must not be empty")
+    return _trie_branches(root)
+
+
+def _trie_branches(node: _Trie) -> str:
+    branches = [re.escape(char) + _trie_branches(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    pattern = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{pattern})?" if "" in node else pattern
+
+
 # Starts of class tokens (or ids) of containers that never hold article text.
 # Specific enough not to hit body wrappers: "share" alone would hit
 # "shared-content", "advert" would hit "advertisement-off-canvas" page wrappers.
@@ -161,9 +186,9 @@ PROMPT_PHRASES = (
 )
 SOCIAL_NETWORKS = ("twitter", "facebook", "instagram", "youtube", "tiktok", "linkedin", "threads", "bluesky",
                    "mastodon", "whatsapp", "telegram", "snapchat")
-# Matched against lower-cased text (see is_prompt): the phrases by substring search, which is much
-# faster than one long regex alternation, and the patterns that need one by regex.
-PROMPT_PHRASE_SET = frozenset(PROMPT_PHRASES)
+# Matched against lower-cased text (see is_prompt): the phrases anywhere, as a trie, and the patterns
+# that need more than a phrase.
+PROMPT_PHRASE_RE = re.compile(_trie(PROMPT_PHRASES))
 PROMPT_RE = re.compile(
     rf"\bfollow\b.{{0,40}}\bon\s+(?:{_alt(SOCIAL_NETWORKS)})\b"
     r"|\b(?:get|sign up for|sign up to|subscribe to|join)\b.{0,40}\bnewsletters?\b"
@@ -173,7 +198,7 @@ PROMPT_RE = re.compile(
 def is_prompt(text: str) -> bool:
     """Whether the text holds a reader prompt (newsletter, follow, app, affiliate note)."""
     lowered = text.lower()
-    return any(phrase in lowered for phrase in PROMPT_PHRASE_SET) or bool(PROMPT_RE.search(lowered))
+    return bool(PROMPT_PHRASE_RE.search(lowered) or PROMPT_RE.search(lowered))
 
 
 PROMPT_MAX_WORDS = 30
@@ -262,7 +287,7 @@ COMMENT_POLICY = (
     r"\b(?:moderat|moderad|modér|moderier)"
 )
 # Matched against lower-cased text (see is_furniture).
-FURNITURE_RE = re.compile(rf"^\s*(?:©|\(c\)|copyright\b)|{_alt(FURNITURE_PHRASES)}|{COMMENT_POLICY}")
+FURNITURE_RE = re.compile(rf"^\s*(?:©|\(c\)|copyright\b)|{_trie(FURNITURE_PHRASES)}|{COMMENT_POLICY}")
 
 
 def is_furniture(text: str) -> bool:
