@@ -33,7 +33,7 @@ WORKER_SETTINGS = (
     "-s", "AUTOTHROTTLE_ENABLED=False",
     "-s", "DOWNLOAD_DELAY=0",
     "-s", "NEWSCLEAN_EXTRACTION_WORKERS=1",
-    "-s", "NEWSCLEAN_WORKER_IDLE_CLOSE=10",
+    "-s", "NEWSCLEAN_WORKER_IDLE_CLOSE=20",  # room for a slow start on a loaded machine
     "-s", f"REDIS_URL={REDIS}",
 )
 
@@ -105,14 +105,20 @@ def page_requests(server: SiteServer) -> Counter[str]:
     return Counter(r.path for r in server.requests if r.method == "GET" and r.path != "/robots.txt")
 
 
+def wait_for_pages(server: SiteServer, count: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while len(page_requests(server)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_two_workers_share_one_crawl_and_store_every_article_once(
     site: tuple[SiteServer, list[str]], pg_url: str, redis_prefix: str, tmp_path: Path,  # noqa: F811
 ) -> None:
     server, paths = site
     server.clear_log()
-    joiner = worker(pg_url, redis_prefix, log=tmp_path / "joiner.log")  # started first: it waits for the seed
-    time.sleep(1)
     seeder = worker(pg_url, redis_prefix, "-a", f"start={server.url('/')}", log=tmp_path / "seeder.log")
+    wait_for_pages(server, 20)
+    joiner = worker(pg_url, redis_prefix, log=tmp_path / "joiner.log")  # a worker added to a running crawl
     finish(seeder, tmp_path / "seeder.log")
     finish(joiner, tmp_path / "joiner.log")
 
@@ -122,7 +128,7 @@ def test_two_workers_share_one_crawl_and_store_every_article_once(
     assert stored_paths(pg_url) == Counter(set(paths))
     shares = [int(str(stats.get("item_scraped_count", 0))) for stats in run_stats(pg_url)]
     assert len(shares) == 2 and sum(shares) == ARTICLES
-    assert min(shares) >= ARTICLES // 20, shares  # each did a real share (about half on an idle machine)
+    assert min(shares) >= ARTICLES // 30, (shares, (tmp_path / "joiner.log").read_text()[-3000:])
     assert redis.Redis.from_url(REDIS).keys(f"{redis_prefix}:*") == [], "the last worker out clears the crawl"
     for log in ("seeder.log", "joiner.log"):
         assert "Deprecat" not in (tmp_path / log).read_text(), "scrapy-redis's deprecated calls are avoided"
@@ -138,8 +144,10 @@ def test_a_worker_stays_while_the_queue_is_briefly_empty(
         joiner = worker(pg_url, redis_prefix, log=tmp_path / "joiner.log")
         finish(seeder, tmp_path / "seeder.log")
         finish(joiner, tmp_path / "joiner.log")
-    shares = [int(str(stats.get("item_scraped_count", 0))) for stats in run_stats(pg_url)]
-    assert sum(shares) == len(paths) and min(shares) >= ARTICLES // 20, shares
+    runs = run_stats(pg_url)
+    assert sum(int(str(stats.get("item_scraped_count", 0))) for stats in runs) == len(paths)
+    elapsed = [float(str(stats["elapsed_time_seconds"])) for stats in runs]
+    assert min(elapsed) > max(elapsed) - 10, f"the joining worker left before the crawl was done: {elapsed}"
 
 
 def start_and_stop_one_worker(
@@ -150,9 +158,7 @@ def start_and_stop_one_worker(
     server.clear_log()
     seeder = worker(pg_url, prefix, "-a", f"start={server.url('/')}", log=tmp_path / "seeder.log")
     other = worker(pg_url, prefix, log=tmp_path / "other.log")
-    deadline = time.monotonic() + 120
-    while len(page_requests(server)) < ARTICLES // 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_pages(server, ARTICLES // 3)
     os.kill(other.pid, stop)
     other.wait(timeout=60)
     finish(seeder, tmp_path / "seeder.log")
