@@ -22,7 +22,7 @@ import redis
 
 from newsclean.sharedcrawl import SharedCrawl, crawl_keys
 from newsclean.siteserver import Resource, SiteServer
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_scrapy
 from tests.newssite import write_site
 from tests.test_store import pg_url  # noqa: F401  (the per-test database fixture)
 
@@ -168,7 +168,7 @@ def start_and_stop_one_worker(
 def test_a_worker_stopped_midway_leaves_the_shared_queue_to_the_others(
     site: tuple[SiteServer, list[str]], pg_url: str, redis_prefix: str, tmp_path: Path,  # noqa: F811
 ) -> None:
-    server, paths = site
+    server, _ = site
     start_and_stop_one_worker(server, pg_url, redis_prefix, tmp_path, signal.SIGINT)
     stored = stored_paths(pg_url)
     assert max(stored.values()) == 1
@@ -184,11 +184,9 @@ def test_when_a_worker_is_killed_the_other_finishes_and_a_rerun_recovers_what_it
     assert len(stored) > ARTICLES // 3 and max(stored.values()) == 1
     lost = set(paths) - set(stored)
 
-    rerun = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"start={server.url('/')}", "-s", f"STORE_URL={pg_url}",
-         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "NEWSCLEAN_EXTRACTION_WORKERS=1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
-    )
+    rerun = run_scrapy("crawl", "news", "-a", f"start={server.url('/')}", "-s", f"STORE_URL={pg_url}",
+                       "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+                       "-s", "NEWSCLEAN_EXTRACTION_WORKERS=1", timeout=240)
     assert rerun.returncode == 0, rerun.stderr
     assert stored_paths(pg_url) == Counter(set(paths)), f"{len(lost)} pages taken by the killed worker"
 
