@@ -57,8 +57,12 @@ EXTENSIONS = {
     "extensions.shared_crawl.SharedCrawlWorker": 530,
 }
 
-# Scale out (README "Running N workers"): with REDIS_URL set, every `scrapy crawl` given it shares one frontier.
-ADDONS = {"frontier.addon.SharedFrontier": 0}
+# The frontier (frontier/addon.py): pending requests wait in disk queues, so the crawl process stays the same
+# size however large the site; NEWSCLEAN_QUEUE_DIR is where each crawl makes its queue directory ("": the
+# system's temp directory). Scale out (README "Running N workers"): with REDIS_URL set, every `scrapy crawl`
+# given it shares one frontier in Redis.
+ADDONS = {"frontier.addon.Frontier": 0}
+NEWSCLEAN_QUEUE_DIR = ""
 REDIS_URL = ""
 NEWSCLEAN_REDIS_PREFIX = "newsclean:%(spider)s"
 NEWSCLEAN_WORKER_IDLE_CLOSE = 30.0

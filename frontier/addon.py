@@ -1,4 +1,4 @@
-"""The add-on that moves the crawl's frontier to Redis when REDIS_URL is set."""
+"""The add-on that picks where the crawl's frontier (pending requests and seen fingerprints) lives."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from scrapy.settings import BaseSettings
 from newsclean.sharedcrawl import DEFAULT_PREFIX
 
 
-class SharedFrontier:
-    """With `-s REDIS_URL=redis://host:port/db`, the scheduler's queue and duplicate filter live in Redis under
-    NEWSCLEAN_REDIS_PREFIX, so that every `scrapy crawl` process given the same URL works on one crawl."""
+class Frontier:
+    """Without REDIS_URL, pending requests wait in disk queues (frontier.spill.SpillingScheduler). With
+    `-s REDIS_URL=redis://host:port/db`, the queue and duplicate filter live in Redis under
+    NEWSCLEAN_REDIS_PREFIX, so that every `scrapy crawl` process given the same URL works on one crawl.
+    A SCHEDULER set in the project's or the command line's settings wins over both."""
 
     def update_settings(self, settings: BaseSettings) -> None:
         if not settings.get("REDIS_URL"):
+            settings.set("SCHEDULER", "frontier.spill.SpillingScheduler", priority="addon")
             return
         prefix = settings.get("NEWSCLEAN_REDIS_PREFIX") or DEFAULT_PREFIX
         settings.set("SCHEDULER", "frontier.scheduler.SharedScheduler", priority="addon")

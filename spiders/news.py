@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, datetime
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urljoin, urlsplit
 
@@ -22,7 +23,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from newsclean.crawlstate import ARTICLE_VERDICT, CrawlState, Plan, UrlKind, parse_date
+from newsclean.crawlstate import ARTICLE_VERDICT, STORE_BATCH, CrawlState, Plan, UrlKind, parse_date
 from newsclean.discovery import Entry, SitemapKind, parse_feed, parse_sitemap
 from newsclean.extraction import Rejection
 from newsclean.page import PageAnalysis
@@ -77,6 +78,7 @@ class NewsSpider(AnalysingSpider):
         self._allow_hosts(self.source.allowed_hosts if self.source else ())
         self.requested: set[str] = set()
         self.page_requests = 0
+        self.budget_spent = False
         self.skipped: set[str] = set()
         self.crawl_state = CrawlState(None, ())
 
@@ -236,8 +238,8 @@ class NewsSpider(AnalysingSpider):
         store_url = self.settings.get("STORE_URL")
         incremental = self.settings.getbool("NEWSCLEAN_INCREMENTAL", True)
         state = CrawlState(open_store(store_url) if store_url else None, self.state_hostnames, incremental)
-        logger.info("Crawl state: %d known URLs, %d stored articles on %s", len(state.urls), len(state.stored),
-                    ", ".join(sorted(self.state_hostnames)))
+        logger.info("Crawl state of %s: %d known robots.txt, sitemaps and feeds", ", ".join(state.hostnames),
+                    state.known_files)
         return state
 
     def _file_request(self, url: str, kind: UrlKind, found_in: str | None) -> Iterator[Request]:
@@ -260,11 +262,18 @@ class NewsSpider(AnalysingSpider):
     def _page_requests(
         self, found: Iterable[tuple[str, datetime | None]], via: DiscoveredVia, found_in: str | None
     ) -> Iterator[Request]:
-        for raw_url, listed in found:
-            if hostname(raw_url) not in self.page_hostnames:
-                continue
-            url = normalize_url(raw_url)
-            if not self._on_site(url) or self._known_file(url):
+        on_site = ((normalize_url(url), listed) for url, listed in found if hostname(url) in self.page_hostnames)
+        while batch := [(url, listed) for url, listed in islice(on_site, STORE_BATCH) if self._on_site(url)]:
+            self.crawl_state.prefetch(url for url, _ in batch)
+            yield from self._batch_requests(batch, via, found_in)
+            if self.budget_spent:
+                return
+
+    def _batch_requests(
+        self, batch: list[tuple[str, datetime | None]], via: DiscoveredVia, found_in: str | None
+    ) -> Iterator[Request]:
+        for url, listed in batch:
+            if self._known_file(url):
                 continue
             self.crawl_state.seen(url, UrlKind.PAGE, via, found_in, listed)
             if url in self.requested:
@@ -275,6 +284,7 @@ class NewsSpider(AnalysingSpider):
                 continue
             if self.page_budget is not None and self._over_budget():
                 self._inc("newsclean/discovery/over_budget")
+                self.budget_spent = True
                 return
             self.requested.add(url)
             self.page_requests += 1

@@ -152,3 +152,13 @@ def test_a_crawl_with_a_jobdir_keeps_its_queue_on_disk_and_stores_every_article(
     assert set(crawl.records) == set(ARTICLE_ROUTES)
     assert crawl.stats.get("scheduler/enqueued/disk", 0) > 0
     assert " ERROR: " not in crawl.run.stderr, crawl.run.stderr[-3000:]
+
+
+def test_pending_requests_wait_on_disk_and_their_queue_is_removed_after_the_crawl(tmp_path: Path) -> None:
+    queues = tmp_path / "queues"
+    queues.mkdir()
+    crawl = crawl_site(SITES / "news", tmp_path, "-s", f"NEWSCLEAN_QUEUE_DIR={queues}")
+    assert set(crawl.records) == set(ARTICLE_ROUTES)
+    assert crawl.stats["scheduler/enqueued/disk"] == crawl.stats["scheduler/enqueued"] > len(ARTICLE_ROUTES)
+    assert "scheduler/enqueued/memory" not in crawl.stats
+    assert list(queues.iterdir()) == []

@@ -257,9 +257,9 @@ def test_state_survives_the_round_trip_and_stays_per_host(store: SQLiteStore) ->
     modified = "Fri, 27 Nov 2026 06:00:00 GMT"
     state.answered("https://news.example/feed.xml", UrlKind.FEED, 200, '"f"', modified, b"<rss/>")
     state.flush()
-    (loaded,) = CrawlState(store, ["news.example"]).urls.values()
-    assert loaded == state.urls["https://news.example/feed.xml"]
-    assert CrawlState(store, ["other.example"]).urls == {}
+    feed = "https://news.example/feed.xml"
+    assert CrawlState(store, ["news.example"]).get(feed) == state.get(feed)
+    assert CrawlState(store, ["other.example"]).known_files == 0
     assert [s.url for s in CrawlState(store, ["news.example"]).revisits()] == ["https://news.example/feed.xml"]
 
 
@@ -279,3 +279,21 @@ def test_a_removed_article_is_not_asked_for_again_until_listed_later_still(store
     after = CrawlState(store, ["news.example"])
     assert list(after.pending()) == [] and after.plan_page(url, second) is Plan.SKIP
     assert after.plan_page(url, datetime(2026, 11, 25, tzinfo=UTC)) is Plan.REVALIDATE
+
+
+def test_a_state_that_keeps_few_pages_in_memory_reads_the_rest_back_from_the_store(store: SQLiteStore) -> None:
+    """The crawl state of a site larger than the cache gives the same plans as one that fits."""
+    urls = [f"https://news.example/{n}.html" for n in range(6)]
+    crawl = CrawlState(store, ["news.example"], cache_size=2)
+    for url in urls:
+        crawl.seen(url, UrlKind.PAGE, "sitemap", None, datetime(2026, 11, 20, tzinfo=UTC))
+        crawl.answered(url, UrlKind.PAGE, 200, f'"{url}"', None, b"<html>", "article")
+        crawl.flush()
+    assert crawl.get(urls[0]) is not None and crawl.get(urls[0]).etag == f'"{urls[0]}"'  # type: ignore[union-attr]
+    for url in urls[:4]:
+        store.upsert(record(url))
+    again = CrawlState(store, ["news.example"], cache_size=2)
+    assert [again.plan_page(url, None) for url in urls] == [Plan.SKIP] * 4 + [Plan.FETCH] * 2
+    assert again.plan_page(urls[0], datetime(2026, 11, 21, tzinfo=UTC)) is Plan.REVALIDATE
+    assert again.headers(urls[0], Plan.REVALIDATE) == {"If-None-Match": f'"{urls[0]}"'}
+    assert sorted(s.url for s in again.pending()) == urls[4:]

@@ -17,7 +17,7 @@ from newsclean.crawlstate import UrlState
 from newsclean.record import ArticleRecord, content_hash
 from newsclean.siteknowledge import HostSnapshot, SiteKnowledge
 from newsclean.store import StoreError, UpsertOutcome, open_store
-from newsclean.store.dbapi import DBAPIStore
+from newsclean.store.dbapi import PAGE_SIZE, DBAPIStore
 from newsclean.store.schema import SCHEMA_VERSION
 from newsclean.store.sqlite import SQLiteStore
 
@@ -101,7 +101,21 @@ def test_crawl_state_round_trips(store: DBAPIStore) -> None:
     checked = dataclasses.replace(first, status=200, etag='"v1"', checked_at="2026-11-28")
     store.save_crawl_state([checked])
     assert list(store.load_crawl_state({"a.example"})) == [checked]
-    assert store.stored_urls({"a.example"}) == {}
+    assert store.crawl_states(["https://a.example/1", "https://a.example/2"]) == [checked]
+    assert store.stored_dates(["https://a.example/1"]) == {}
+
+
+def test_crawl_state_is_read_a_page_at_a_time_in_url_order(store: DBAPIStore) -> None:
+    """Hosts of any size: more rows than one page, filtered by host and kind."""
+    pages = [UrlState(url=f"https://a.example/{n:04}", hostname="a.example", kind="page", first_seen="2026-11-27")
+             for n in range(PAGE_SIZE * 2 + 7)]
+    sitemap = UrlState(url="https://a.example/sitemap.xml", hostname="a.example", kind="sitemap", first_seen="2026-11-27")
+    elsewhere = UrlState(url="https://b.example/1", hostname="b.example", kind="page", first_seen="2026-11-27")
+    store.save_crawl_state([*reversed(pages), sitemap, elsewhere])
+    assert list(store.load_crawl_state({"a.example"}, ["page"])) == pages
+    assert list(store.load_crawl_state({"a.example"}, ["sitemap", "feed"])) == [sitemap]
+    assert len(list(store.load_crawl_state({"a.example", "b.example"}))) == len(pages) + 2
+    assert len(store.crawl_states([state.url for state in pages])) == len(pages)
 
 
 def test_workers_sharing_a_store_never_undo_each_others_crawl_state(store: DBAPIStore) -> None:
@@ -156,7 +170,8 @@ def test_reopening_keeps_the_schema_and_data(store_url: str, store: DBAPIStore) 
     again = open_store(store_url)
     assert isinstance(again, DBAPIStore)
     assert again.schema_version() == SCHEMA_VERSION and again.count() == 1
-    assert again.stored_urls({"a.example", "b.example"}) == {"https://a.example/1": "2026-11-27T00:00:00+00:00"}
+    assert again.stored_dates(["https://a.example/1", "https://b.example/1"]) == {
+        "https://a.example/1": "2026-11-27T00:00:00+00:00"}
     again.close()
 
 

@@ -39,11 +39,17 @@ class Store(Protocol):
 
     def count(self) -> int: ...
 
-    def stored_urls(self, hostnames: Collection[str]) -> dict[str, str]:
-        """URL -> fetched_at of the stored articles on these hosts."""
+    def stored_dates(self, urls: Collection[str]) -> dict[str, str]:
+        """URL -> fetched_at of the stored articles among these URLs."""
         ...
 
-    def load_crawl_state(self, hostnames: Collection[str]) -> Iterator[UrlState]: ...
+    def crawl_states(self, urls: Collection[str]) -> list[UrlState]:
+        """The crawl state rows of those of these URLs that have one."""
+        ...
+
+    def load_crawl_state(self, hostnames: Collection[str], kinds: Collection[str] = ()) -> Iterator[UrlState]:
+        """The crawl state of these hosts (only URLs of these kinds, when given), a page of rows at a time."""
+        ...
 
     def save_crawl_state(self, states: Iterable[UrlState]) -> None:
         """Insert or update the rows, all in one transaction."""

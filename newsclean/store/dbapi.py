@@ -170,14 +170,29 @@ class DBAPIStore(ABC):
     def count(self) -> int:
         return int(self._scalar("SELECT count(*) FROM articles"))
 
-    def stored_urls(self, hostnames: Collection[str]) -> dict[str, str]:
-        """The articles column hostname is the host of the URL fetched, whatever the page calls itself."""
-        rows = self._select_by_hostname("SELECT url, fetched_at FROM articles", hostnames)
-        return {str(url): str(fetched_at) for url, fetched_at in rows}
+    def stored_dates(self, urls: Collection[str]) -> dict[str, str]:
+        """URL -> fetched_at of the stored articles among these URLs."""
+        return {str(url): str(fetched_at) for url, fetched_at in self._select_by_url("SELECT url, fetched_at FROM articles", urls)}
 
-    def load_crawl_state(self, hostnames: Collection[str]) -> Iterator[UrlState]:
-        for row in self._select_by_hostname(f"SELECT {', '.join(STATE_COLUMNS)} FROM crawl_state", hostnames):
-            yield UrlState(*row)
+    def crawl_states(self, urls: Collection[str]) -> list[UrlState]:
+        """The crawl state rows of those of these URLs that have one."""
+        return [UrlState(*row) for row in self._select_by_url(f"SELECT {', '.join(STATE_COLUMNS)} FROM crawl_state", urls)]
+
+    def load_crawl_state(self, hostnames: Collection[str], kinds: Collection[str] = ()) -> Iterator[UrlState]:
+        """The crawl state of these hosts (only URLs of these kinds, when given), in URL order, a page at a
+        time (keyset paging: no transaction stays open between pages, and a host of any size fits)."""
+        names = sorted(set(hostnames))
+        if not names:
+            return
+        condition, params = self._hostname_in(names)
+        if kinds:
+            condition += f" AND kind IN ({', '.join('?' for _ in kinds)})"
+            params = [*params, *kinds]
+        select = f"SELECT {', '.join(STATE_COLUMNS)} FROM crawl_state WHERE {condition} AND url > ? ORDER BY url LIMIT ?"
+        after = ""
+        while rows := self._execute(select, [*params, after, PAGE_SIZE]).fetchall():
+            yield from (UrlState(*row) for row in rows)
+            after = rows[-1][0]
 
     def save_crawl_state(self, states: Iterable[UrlState]) -> None:
         rows = [astuple(state) for state in states]
@@ -190,6 +205,13 @@ class DBAPIStore(ABC):
             return []
         condition, params = self._hostname_in(names)
         return self._execute(f"{select} WHERE {condition}", params).fetchall()
+
+    def _select_by_url(self, select: str, urls: Collection[str]) -> Iterator[tuple[Any, ...]]:
+        """The rows of `select` whose url is one of `urls`, asked PAGE_SIZE URLs at a time."""
+        wanted = sorted(set(urls))
+        for start in range(0, len(wanted), PAGE_SIZE):
+            chunk = wanted[start : start + PAGE_SIZE]
+            yield from self._execute(f"{select} WHERE url IN ({', '.join('?' for _ in chunk)})", chunk).fetchall()
 
     def _hostname_in(self, names: list[str]) -> tuple[str, Sequence[Any]]:
         """The WHERE condition and parameters that match rows whose hostname is one of `names`."""
