@@ -18,7 +18,8 @@ from newsclean.extraction.blocks import opening_key, stable_hash
 @dataclass(frozen=True)
 class KnowledgeThresholds:
     """When a recurring block counts as boilerplate: seen on `min_pages` article pages and on at
-    least `min_share` of the host's article pages so far. `max_keys` bounds memory per host."""
+    least `min_share` of the host's article pages so far. `max_keys` and `max_openings` bound memory per host:
+    the openings of the `max_openings` most recent articles are the ones teasers are matched against."""
 
     min_pages: int = 3
     min_share: float = 0.3
@@ -53,13 +54,20 @@ class HostKnowledge:
     block_pages: Counter[str] = field(default_factory=Counter)
     openings: dict[str, str] = field(default_factory=dict)
 
-    def observe(self, keys: Iterable[str], url: str, text: str, max_keys: int) -> None:
+    def observe(self, keys: Iterable[str], url: str, text: str, thresholds: KnowledgeThresholds) -> None:
         self.pages += 1
         self.block_pages.update(set(keys))
         if opening := opening_key(text):
+            self.openings.pop(opening, None)
             self.openings[opening] = url
-        if len(self.block_pages) > max_keys:
+        if len(self.block_pages) > thresholds.max_keys:
             self._forget_rare()
+        if len(self.openings) > 2 * thresholds.max_openings:
+            self.keep_recent_openings(thresholds.max_openings)
+
+    def keep_recent_openings(self, count: int) -> None:
+        """Forget all but the `count` most recent openings (the store keeps them all)."""
+        self.openings = dict(list(self.openings.items())[-count:])
 
     def _forget_rare(self) -> None:
         """Drop keys seen once: they cannot be boilerplate yet, and they are most of the keys."""
@@ -85,7 +93,7 @@ class SiteKnowledge:
 
     def observe(self, host: str, keys: Iterable[str], url: str, text: str) -> None:
         """Learn from one article page of `host`: its short block keys and its opening words."""
-        self.hosts.setdefault(host, HostKnowledge()).observe(keys, url, text, self.thresholds.max_keys)
+        self.hosts.setdefault(host, HostKnowledge()).observe(keys, url, text, self.thresholds)
 
     def profile(self, host: str) -> SiteProfile | None:
         """What extraction should know about `host`, or None before anything was learned.
@@ -104,10 +112,11 @@ class SiteKnowledge:
 
     def restore(self, snapshot: HostSnapshot) -> None:
         """Load what is known about a host in the store (earlier crawls, other workers of this one)."""
-        self.hosts[snapshot.hostname] = HostKnowledge(
-            snapshot.pages, Counter(snapshot.block_pages), dict(snapshot.openings)
-        )
-        self._saved[snapshot.hostname] = snapshot
+        knowledge = HostKnowledge(snapshot.pages, Counter(snapshot.block_pages), dict(snapshot.openings))
+        knowledge.keep_recent_openings(self.thresholds.max_openings)
+        self.hosts[snapshot.hostname] = knowledge
+        self._saved[snapshot.hostname] = HostSnapshot(snapshot.hostname, snapshot.pages, snapshot.block_pages,
+                                                      knowledge.openings.copy())
         self._profiles.pop(snapshot.hostname, None)
 
     def snapshots(self) -> list[HostSnapshot]:

@@ -79,3 +79,16 @@ def test_knowledge_never_deletes_a_whole_body() -> None:
 def test_a_block_needs_enough_pages_to_count() -> None:
     profile = learned_knowledge(list(STORIES)[:2]).profile(HOST)
     assert profile is not None and not profile.boilerplate
+
+
+def test_a_host_keeps_the_openings_of_its_most_recent_articles() -> None:
+    """Teasers are matched against recent articles; memory stays bounded however many a host has."""
+    knowledge = SiteKnowledge(KnowledgeThresholds(max_openings=2))
+    urls = list(STORIES)
+    for url in urls:
+        knowledge.observe(HOST, [], url, " ".join(STORIES[url]))
+    openings = knowledge.hosts[HOST].openings
+    assert 2 <= len(openings) <= 4
+    assert list(openings.values())[-2:] == urls[-2:]
+    profile = knowledge.profile(HOST)
+    assert profile is not None and len(profile.openings) == 2
