@@ -1,4 +1,5 @@
-"""Tree pruning before trafilatura: noise containers by class/id tokens, and small prompt widgets."""
+"""Tree pruning before trafilatura: noise containers by class/id tokens, and small prompt widgets; and the
+reverse, article text that trafilatura would take for boilerplate (swallowing wrappers, embeds, collapsible boxes)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ LONG_PARAGRAPH_WORDS = 20
 
 
 def prune_noise(tree: HtmlElement) -> None:
-    """Remove, in place, what never holds article text."""
+    """Remove, in place, what never holds article text, and unmask the article text that is marked up
+    like boilerplate."""
+    for wrapper in _page_wrappers(tree):
+        wrapper.tag = "div"
     noise = [element for element in _NOISE_CANDIDATES(tree) if _is_noise(element)]
     for element in noise:
         if _long_paragraphs(element) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
@@ -23,6 +27,8 @@ def prune_noise(tree: HtmlElement) -> None:
         _drop(widget)
     for card in _hover_cards(tree):
         _drop(card)
+    for box in _content_boxes(tree):
+        box.set("class", rules.MASKING_CLASS_TOKEN_RE.sub(" ", box.get("class", "")).strip())
 
 
 _NOISE_CANDIDATES = XPath(
@@ -53,6 +59,43 @@ def _hover_cards(tree: HtmlElement) -> list[HtmlElement]:
     """Cards that pop up over a name linked in a paragraph: a picture and links to other articles,
     inline in the paragraph's markup (the innermost such span)."""
     return list(_HOVER_CARDS(tree))
+
+
+_HOLDS_CONTENT = f"[.//table or count(.//p) >= {rules.CONTENT_BOX_MIN_PARAGRAPHS}]"
+_MASKED_BOXES = XPath(
+    "//@class[contains(., 'mbed')]/parent::*[self::div or self::section or self::span or self::p]"
+    f"{_HOLDS_CONTENT} | //details[@class]{_HOLDS_CONTENT}"
+)
+
+
+def _content_boxes(tree: HtmlElement) -> list[HtmlElement]:
+    """Visible embeds and collapsible boxes holding a table or paragraphs: content that trafilatura
+    would discard for a class token such as "embed" or "expandable" (not a social post, not a shop card)."""
+    return [box for box in _MASKED_BOXES(tree) if _is_content_box(box)]
+
+
+def _is_content_box(box: HtmlElement) -> bool:
+    if rules.HIDDEN_CLASS_TOKEN_RE.search(box.get("class", "")):
+        return False
+    if any(rules.COMMERCE_BOX_RE.search(value) for value in box.attrib.values()):
+        return False
+    return box.find(".//table") is not None or _long_paragraphs(box) >= rules.CONTENT_BOX_MIN_PARAGRAPHS
+
+
+def _page_wrappers(tree: HtmlElement) -> list[HtmlElement]:
+    """Boilerplate elements (aside, nav, header, footer) that hold nearly all of the page's paragraph
+    text: left unclosed in the markup, they swallowed the article, which must not go with them; they
+    become plain divs."""
+    sizes = [(element, _paragraph_words(element)) for element in tree.iter(*rules.WRAPPER_PRONE_TAGS)]
+    large = [(element, words) for element, words in sizes if words >= rules.SWALLOWED_MIN_WORDS]
+    if not large:
+        return []
+    page_words = _paragraph_words(tree)
+    return [element for element, words in large if words >= rules.SWALLOWED_SHARE * page_words]
+
+
+def _paragraph_words(node: HtmlElement) -> int:
+    return sum(len(p.text_content().split()) for p in node.iter("p"))
 
 
 def _drop(element: HtmlElement) -> None:

@@ -139,6 +139,10 @@ LABEL_WORDS = (
     "datum", "teilen", "artikel teilen", "schlagworte", "themen", "quelle", "anzeige", "werbung",
     "partager", "partagez", "mots-clés", "publicité", "publié le", "compartir", "comparte", "etiquetas",
     "publicidad", "condividi", "pubblicità", "delen", "advertentie",
+    # the heading of a table of contents, left alone once its links are gone
+    "table of contents", "contents", "in this article", "on this page", "jump to", "inhaltsverzeichnis", "inhalt",
+    "sommaire", "table des matières", "índice", "indice", "contenido", "tabla de contenidos", "sumário",
+    "sommario", "inhoudsopgave",
 )
 LABEL_RE = re.compile(rf"^(?:{_alt(LABEL_WORDS)})\s*[:：]?\s*$", re.IGNORECASE)
 # Tag and category lines ("Filed under: Politics | Elections", "Tags: ferries, islands").
@@ -401,3 +405,18 @@ TAIL_CREDIT_MAX_WORDS = 120
 # A heading opening the body is the standfirst when it and the page's description, one cut
 # from the other, share at least this share of the longer one.
 STANDFIRST_MIN_MATCH = 0.8
+# Class tokens of embeds ("w-embed", "embedded-entity") and collapsible boxes ("expandable"): trafilatura
+# discards such containers as social embeds or buttons, but a CMS's custom-HTML embed, or a <details>
+# box the reader opens, holds tables and paragraphs of the article itself.
+MASKING_CLASS_TOKEN_RE = re.compile(r"\S*(?:embed|expand)\S*", re.IGNORECASE)
+# A hidden container is left alone.
+HIDDEN_CLASS_TOKEN_RE = re.compile(r"(?:^|\s)(?:hide|hidden|d-none|is-hidden)(?:\s|$)", re.IGNORECASE)
+CONTENT_BOX_MIN_PARAGRAPHS = 2
+# Such boxes whose attributes name one of these are shop widgets (product cards), not article text.
+COMMERCE_BOX_TOKENS = ("product", "shop", "commerce", "affiliate", "buy")
+COMMERCE_BOX_RE = re.compile(_alt(COMMERCE_BOX_TOKENS), re.IGNORECASE)
+# Elements that are boilerplate by their tag. One that holds this share of the page's <p> words
+# (and at least SWALLOWED_MIN_WORDS) was left unclosed and swallowed the article: it becomes a div.
+WRAPPER_PRONE_TAGS = ("aside", "nav", "header", "footer")
+SWALLOWED_SHARE = 0.8
+SWALLOWED_MIN_WORDS = 200
