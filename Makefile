@@ -49,5 +49,5 @@ clean:
 	rm -rf $(VENV) data .pytest_cache
 
 lint: install-dev
-	$(BIN)/ruff check --select F,E9 newsclean spiders pipelines commands extensions middlewares frontier settings.py
+	$(BIN)/ruff check --select F,E9 newsclean spiders pipelines commands extensions middlewares frontier settings.py tests bench
 	$(BIN)/mypy newsclean spiders pipelines commands extensions middlewares frontier

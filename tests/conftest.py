@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -13,12 +14,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 
 from newsclean.siteserver import SiteServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = ROOT / "tests" / "sites"
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 FAST_CRAWL = (
     "-s", "AUTOTHROTTLE_ENABLED=False",
     "-s", "DOWNLOAD_DELAY=0",
@@ -67,3 +70,25 @@ def news_site() -> Iterator[SiteServer]:
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     return tmp_path / "store.db"
+
+
+def _admin() -> psycopg.Connection[tuple[object, ...]]:
+    """A connection to the server's `test` database, or a skip (a failure when CI is set)."""
+    try:
+        return psycopg.connect(f"{PG_SERVER}/test", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL is not reachable at {PG_SERVER}/test ({error}); start it to run these tests")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    name = f"newsclean_test_{secrets.token_hex(6)}"
+    with _admin() as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+        try:
+            yield f"{PG_SERVER}/{name}"
+        finally:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")

@@ -24,7 +24,6 @@ from newsclean.sharedcrawl import SharedCrawl, crawl_keys
 from newsclean.siteserver import Resource, SiteServer
 from tests.conftest import ROOT, run_scrapy
 from tests.newssite import write_site
-from tests.test_store import pg_url  # noqa: F401  (the per-test database fixture)
 
 REDIS = "redis://127.0.0.1:6379/0"
 ARTICLES = 300
@@ -112,7 +111,7 @@ def wait_for_pages(server: SiteServer, count: int, timeout: float = 120) -> None
 
 
 def test_two_workers_share_one_crawl_and_store_every_article_once(
-    site: tuple[SiteServer, list[str]], pg_url: str, redis_prefix: str, tmp_path: Path,  # noqa: F811
+    site: tuple[SiteServer, list[str]], pg_url: str, redis_prefix: str, tmp_path: Path,
 ) -> None:
     server, paths = site
     server.clear_log()
@@ -135,7 +134,7 @@ def test_two_workers_share_one_crawl_and_store_every_article_once(
 
 
 def test_a_worker_stays_while_the_queue_is_briefly_empty(
-    site: tuple[SiteServer, list[str]], pg_url: str, redis_prefix: str, tmp_path: Path,  # noqa: F811
+    site: tuple[SiteServer, list[str]], pg_url: str, redis_prefix: str, tmp_path: Path,
 ) -> None:
     """scrapy-redis's idle limit counts from start-up: a worker that finds the queue empty at first would leave."""
     _, paths = site
@@ -166,7 +165,7 @@ def start_and_stop_one_worker(
 
 
 def test_a_worker_stopped_midway_leaves_the_shared_queue_to_the_others(
-    site: tuple[SiteServer, list[str]], pg_url: str, redis_prefix: str, tmp_path: Path,  # noqa: F811
+    site: tuple[SiteServer, list[str]], pg_url: str, redis_prefix: str, tmp_path: Path,
 ) -> None:
     server, _ = site
     start_and_stop_one_worker(server, pg_url, redis_prefix, tmp_path, signal.SIGINT)
@@ -176,7 +175,7 @@ def test_a_worker_stopped_midway_leaves_the_shared_queue_to_the_others(
 
 
 def test_when_a_worker_is_killed_the_other_finishes_and_a_rerun_recovers_what_it_had_taken(
-    site: tuple[SiteServer, list[str]], pg_url: str, redis_prefix: str, tmp_path: Path,  # noqa: F811
+    site: tuple[SiteServer, list[str]], pg_url: str, redis_prefix: str, tmp_path: Path,
 ) -> None:
     server, paths = site
     start_and_stop_one_worker(server, pg_url, redis_prefix, tmp_path, signal.SIGKILL)

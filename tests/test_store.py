@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from newsclean.crawlstate import UrlState
@@ -21,33 +18,10 @@ from newsclean.store.dbapi import PAGE_SIZE, DBAPIStore
 from newsclean.store.schema import SCHEMA_VERSION
 from newsclean.store.sqlite import SQLiteStore
 
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
 def make_record(url: str, text: str = "Body text of the article.") -> ArticleRecord:
     return ArticleRecord(id="x", url=url, canonical_url=url, title="T", text=text, content_hash=content_hash(text))
-
-
-def _admin() -> psycopg.Connection[tuple[object, ...]]:
-    """A connection to the server's `test` database, or a skip (a failure when CI is set)."""
-    try:
-        return psycopg.connect(f"{SERVER}/test", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL is not reachable at {SERVER}/test ({error}); start it to run these tests")
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
-    name = f"newsclean_test_{secrets.token_hex(6)}"
-    with _admin() as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-        try:
-            yield f"{SERVER}/{name}"
-        finally:
-            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -17,7 +17,6 @@ from newsclean.store.postgres import PostgresStore
 from tests.conftest import FAST_CRAWL, SITES, run_scrapy
 from tests.test_crawl import ARTICLE_ROUTES
 from tests.test_store import make_record
-from tests.test_store import pg_url as pg_url  # the fixture, shared with test_store.py
 
 
 def test_concurrent_writers_of_one_url_leave_one_row(pg_url: str) -> None:
