@@ -262,8 +262,9 @@ class NewsSpider(AnalysingSpider):
     def _page_requests(
         self, found: Iterable[tuple[str, datetime | None]], via: DiscoveredVia, found_in: str | None
     ) -> Iterator[Request]:
-        on_site = ((normalize_url(url), listed) for url, listed in found if hostname(url) in self.page_hostnames)
-        while batch := [(url, listed) for url, listed in islice(on_site, STORE_BATCH) if self._on_site(url)]:
+        on_host = ((normalize_url(url), listed) for url, listed in found if hostname(url) in self.page_hostnames)
+        while chunk := list(islice(on_host, STORE_BATCH)):
+            batch = [(url, listed) for url, listed in chunk if self._on_site(url)]
             self.crawl_state.prefetch(url for url, _ in batch)
             yield from self._batch_requests(batch, via, found_in)
             if self.budget_spent:

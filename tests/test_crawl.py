@@ -15,6 +15,7 @@ import pytest
 from newsclean.record import content_hash, record_id
 from newsclean.siteserver import SiteServer
 from tests.conftest import FAST_CRAWL, SITES, ScrapyRun, last_run_stats, run_scrapy, stored_records
+from tests.newssite import write_site
 
 ARTICLE_ROUTES = {
     "/articles/from-gzip-sitemap.html": "sitemap",
@@ -162,3 +163,22 @@ def test_pending_requests_wait_on_disk_and_their_queue_is_removed_after_the_craw
     assert crawl.stats["scheduler/enqueued/disk"] == crawl.stats["scheduler/enqueued"] > len(ARTICLE_ROUTES)
     assert "scheduler/enqueued/memory" not in crawl.stats
     assert list(queues.iterdir()) == []
+
+
+def test_a_sitemap_whose_first_hundreds_of_entries_are_on_another_port_still_leads_to_its_articles(
+    tmp_path: Path,
+) -> None:
+    """Sitemap entries are looked up in the crawl state in batches; a batch with nothing on the site must not end
+    the sitemap."""
+    articles = write_site(tmp_path / "site", 3)
+    elsewhere = "".join(f"<url><loc>http://127.0.0.1:9/articles/{n}.html</loc></url>" for n in range(1200))
+    ours = "".join(f"<url><loc>{{{{BASE}}}}{path}</loc></url>" for path in articles)
+    (tmp_path / "site" / "sitemap.xml").write_text(
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{elsewhere}{ours}</urlset>', encoding="utf-8")
+    (tmp_path / "site" / "index.html").write_text("<html><body><p>Home</p></body></html>", encoding="utf-8")
+    store = tmp_path / "store.db"
+    with SiteServer(tmp_path / "site") as site:
+        run = run_scrapy("crawl", "news", "-a", f"start={site.url('/')}", "-s", f"STORE_URL=sqlite:///{store}",
+                         *FAST_CRAWL)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert set(stored_records(store)) == set(articles)
