@@ -9,12 +9,12 @@ state of a page and the links found on it are committed together or not at all.
 from __future__ import annotations
 
 import hashlib
-from itertools import islice
 from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from newsclean.record import utc_now
