@@ -28,7 +28,7 @@ from newsclean.extraction.blocks import (
     is_cut_off,
 )
 from newsclean.extraction.metadata import StructuredData, iso_datetime, page_metadata, structured_data
-from newsclean.extraction.prune import prune_noise
+from newsclean.extraction.prune import masked_article, prune_noise, unmask
 from newsclean.extraction.pagetype import (
     PageSignals,
     RejectionReason,
@@ -184,6 +184,8 @@ def analyse_tree(
         full = _extract_body(tree, url, page, fast=False)
         if _prefer_full(full, body, coverage, config):
             body, verdict = full, _body_verdict(full, signals, page, config)
+    if (unmasked := _masked_article_body(tree, url, page, body)) is not None:
+        body, verdict = unmasked, _body_verdict(unmasked, signals, page, config)
     if verdict is not None:
         return Extraction(Rejection(url, verdict, f"{body.words} words"))
     record = _record(metadata, structured, tree, body.blocks, url, discovered_via, record_id_override)
@@ -260,6 +262,22 @@ def _prefer_full(full: Body, fast: Body, coverage: Coverage | None, config: Extr
     if coverage is Coverage.WHOLE_PAGE:
         return config.min_words <= full.words and full_words < fast_words
     return full_words > rules.FULL_MODE_MIN_GAIN * fast_words
+
+
+def _masked_article_body(tree: HtmlElement, url: str, page: PageContext, body: Body) -> Body | None:
+    """The body extracted with the boilerplate-marked containers that hold most of the page's paragraphs
+    unmasked, when the body holds little of them and this one is much longer."""
+    boxes, masked_words = masked_article(tree)
+    words = sum(b.words for b in body.raw)
+    if words >= rules.MASKED_RECOVERY_SHARE * masked_words:
+        return None
+    masks = [(box, unmask(box)) for box in boxes]
+    unmasked = _extract_body(tree, url, page, fast=True)
+    if sum(b.words for b in unmasked.raw) > rules.FULL_MODE_MIN_GAIN * words:
+        return unmasked
+    for box, attributes in masks:
+        box.attrib.update(attributes)
+    return None
 
 
 def _body_verdict(

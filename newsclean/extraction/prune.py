@@ -7,6 +7,7 @@ import re
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
+from trafilatura.xpaths import OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
 from newsclean.extraction import rules
 
@@ -92,6 +93,29 @@ def _page_wrappers(tree: HtmlElement) -> list[HtmlElement]:
         return []
     page_words = _paragraph_words(tree)
     return [element for element, words in large if words >= rules.SWALLOWED_SHARE * page_words]
+
+
+_MASKING_XPATHS = (*OVERALL_DISCARD_XPATH, *TEASER_DISCARD_XPATH)
+_MASKING_ATTRIBUTES = ("class", "id", "style", "role", "aria-hidden")
+
+
+def masked_article(tree: HtmlElement) -> tuple[list[HtmlElement], int]:
+    """Containers that trafilatura's discard rules would remove (boilerplate class or id tokens, hidden)
+    and that hold long paragraphs, with the paragraph words of the outermost ones, when these hold most
+    of the page's paragraph text: the article itself may be so marked up (a listicle's "slides",
+    collapsed accordion steps, a "footer" class left open around the body)."""
+    matched = {element for xpath in _MASKING_XPATHS for element in xpath(tree)}
+    holding = [element for element in matched if _long_paragraphs(element)]
+    outermost = [element for element in holding if not any(a in matched for a in element.iterancestors())]
+    masked = sum(_paragraph_words(box) for box in outermost)
+    if masked < rules.SWALLOWED_MIN_WORDS or masked < rules.MASKED_ARTICLE_SHARE * _paragraph_words(tree):
+        return [], 0
+    return holding, masked
+
+
+def unmask(box: HtmlElement) -> dict[str, str]:
+    """Remove the attributes that mark the box as boilerplate; return them, to put back."""
+    return {name: box.attrib.pop(name) for name in _MASKING_ATTRIBUTES if name in box.attrib}
 
 
 def _paragraph_words(node: HtmlElement) -> int:

@@ -420,3 +420,8 @@ COMMERCE_BOX_RE = re.compile(_alt(COMMERCE_BOX_TOKENS), re.IGNORECASE)
 WRAPPER_PRONE_TAGS = ("aside", "nav", "header", "footer")
 SWALLOWED_SHARE = 0.8
 SWALLOWED_MIN_WORDS = 200
+# Boilerplate-marked or hidden containers that together hold this share of the page's <p> words are the
+# article (listicle slides, collapsed steps), not boilerplate.
+MASKED_ARTICLE_SHARE = 0.6
+# ... and are extracted when the body holds less than this share of their words.
+MASKED_RECOVERY_SHARE = 0.5
