@@ -28,7 +28,7 @@ from newsclean.extraction.blocks import (
     is_cut_off,
 )
 from newsclean.extraction.metadata import StructuredData, iso_datetime, page_metadata, structured_data
-from newsclean.extraction.prune import masked_article, prune_noise, unmask
+from newsclean.extraction.prune import masked_article, paragraph_words, prune_noise, unmask
 from newsclean.extraction.pagetype import (
     PageSignals,
     RejectionReason,
@@ -91,6 +91,7 @@ LANGUAGE_SAMPLE_CHARS = 2000
 _META_CONTENT = XPath("//meta[@property=$name or @name=$name]/@content")
 _ANCHOR_LINKS = XPath('//a[starts-with(@href, "#")]')
 _HREF_LINKS = XPath("//a[@href]")
+_PLAIN_LIST_ITEMS = XPath("//body//li[not(.//a)]")
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
@@ -177,19 +178,34 @@ def analyse_tree(
         description=metadata.description or "",
     )
     prune_noise(tree)
-    body = _extract_body(tree, url, page, fast=True)
-    verdict = _body_verdict(body, signals, page, config)
-    coverage = None if verdict is not None else _coverage(body, tree)
-    if coverage is not Coverage.FAIR:
-        full = _extract_body(tree, url, page, fast=False)
-        if _prefer_full(full, body, coverage, config):
-            body, verdict = full, _body_verdict(full, signals, page, config)
-    if (unmasked := _masked_article_body(tree, url, page, body)) is not None:
-        body, verdict = unmasked, _body_verdict(unmasked, signals, page, config)
+    body, verdict = _best_body(tree, url, page, signals, config)
     if verdict is not None:
         return Extraction(Rejection(url, verdict, f"{body.words} words"))
     record = _record(metadata, structured, tree, body.blocks, url, discovered_via, record_id_override)
     return Extraction(record, block_keys(body.raw))
+
+
+def _best_body(
+    tree: HtmlElement, url: str, page: PageContext, signals: PageSignals, config: ExtractionConfig
+) -> tuple[Body, RejectionReason | None]:
+    """trafilatura's fast body and its verdict, or a wider extraction's where the fast one falls short:
+    full mode where it covers little of the page, the recall focus where it left lists out, and the
+    article unmasked where it is marked up as boilerplate."""
+    body = _extract_body(tree, url, page, fast=True)
+    verdict = _body_verdict(body, signals, page, config)
+    page_paragraph_words = paragraph_words(tree)
+    coverage = None if verdict is not None else _coverage(body, tree, page_paragraph_words)
+    wider = None
+    if coverage is Coverage.FAIR:
+        wider = _with_lists_left_out(tree, url, page, body)
+    else:
+        full = _extract_body(tree, url, page, fast=False)
+        wider = full if _prefer_full(full, body, coverage, config) else None
+    if wider is not None:
+        body, verdict = wider, _body_verdict(wider, signals, page, config)
+    if (unmasked := _masked_article_body(tree, url, page, body, page_paragraph_words)) is not None:
+        body, verdict = unmasked, _body_verdict(unmasked, signals, page, config)
+    return body, verdict
 
 
 @dataclass(frozen=True)
@@ -204,12 +220,12 @@ class Body:
         return sum(b.words for b in self.blocks)
 
 
-def _extract_body(tree: HtmlElement, url: str, page: PageContext, fast: bool) -> Body:
+def _extract_body(tree: HtmlElement, url: str, page: PageContext, fast: bool, recall: bool = False) -> Body:
     """Body blocks from trafilatura; fast skips its fallback extractors (readability, jusText).
 
     Its body tree comes with every output format; "txt" spares the text rendering that "python" adds.
     """
-    options = Extractor(output_format="txt", comments=False, url=url, fast=fast)
+    options = Extractor(output_format="txt", comments=False, url=url, fast=fast, recall=recall)
     document = trafilatura.bare_extraction(tree, options=options)
     if not isinstance(document, Document) or document.body is None:
         return Body([], [])
@@ -225,19 +241,18 @@ class Coverage(Enum):
     WHOLE_PAGE = "whole_page"
 
 
-def _coverage(body: Body, tree: HtmlElement) -> Coverage:
+def _coverage(body: Body, tree: HtmlElement, page_paragraph_words: int) -> Coverage:
     """LITTLE: a small share of the page's paragraph or visible words (trafilatura's fast mode latched
     on to a small box); WHOLE_PAGE: about all the visible text while little of it is in paragraphs
     (a dump of the page, menus included). In both, its full mode (readability, jusText) does better.
     """
     words = sum(b.words for b in body.raw)
-    paragraph_words = sum(len(p.text_content().split()) for p in tree.iter("p"))
-    if words < rules.FAST_MIN_PARAGRAPH_SHARE * paragraph_words:
+    if words < rules.FAST_MIN_PARAGRAPH_SHARE * page_paragraph_words:
         return Coverage.LITTLE
     body_element = tree.find("body")
     root = body_element if body_element is not None else tree
     all_words = len(root.text_content().split())
-    dump_like = paragraph_words < rules.PAGE_DUMP_MAX_PARAGRAPH_SHARE * words
+    dump_like = page_paragraph_words < rules.PAGE_DUMP_MAX_PARAGRAPH_SHARE * words
     if words >= rules.FAST_MIN_TEXT_SHARE * all_words and not dump_like:
         return Coverage.FAIR  # the visible words are at most all_words: no need to count the hidden ones
     visible = all_words - _hidden_words(root)
@@ -264,11 +279,41 @@ def _prefer_full(full: Body, fast: Body, coverage: Coverage | None, config: Extr
     return full_words > rules.FULL_MODE_MIN_GAIN * fast_words
 
 
-def _masked_article_body(tree: HtmlElement, url: str, page: PageContext, body: Body) -> Body | None:
+def _with_lists_left_out(tree: HtmlElement, url: str, page: PageContext, body: Body) -> Body | None:
+    """The body extracted with trafilatura's recall focus (which keeps lists that its fast, default focus
+    drops where no article container is marked up), when the page's lists hold more words than the body's
+    and that body adds enough text between the first and the last block the two share (the same article,
+    not teasers around it). It is cut after that last block: what follows the fast body's end is not
+    the article's."""
+    list_words = sum(b.words for b in body.raw if b.kind == "list")
+    if _plain_list_item_words(tree) < list_words + rules.LISTS_LEFT_OUT_MIN_WORDS:
+        return None
+    wider = _extract_body(tree, url, page, fast=True, recall=True)
+    fast_texts = {block.text for block in body.raw}
+    shared = [index for index, block in enumerate(wider.raw) if block.text in fast_texts]
+    if not shared:
+        return None
+    gain = sum(block.words for block in wider.raw[shared[0] : shared[-1]] if block.text not in fast_texts)
+    if gain < rules.LISTS_MIN_GAIN * sum(b.words for b in body.raw):
+        return None
+    raw = wider.raw[: shared[-1] + 1]
+    return Body(raw, clean_blocks(raw, page))
+
+
+def _plain_list_item_words(tree: HtmlElement) -> int:
+    """Words of the page's list items that hold no link (not menus)."""
+    return sum(len(item.text_content().split()) for item in _PLAIN_LIST_ITEMS(tree))
+
+
+def _masked_article_body(
+    tree: HtmlElement, url: str, page: PageContext, body: Body, page_paragraph_words: int
+) -> Body | None:
     """The body extracted with the boilerplate-marked containers that hold most of the page's paragraphs
     unmasked, when the body holds little of them and this one is much longer."""
-    boxes, masked_words = masked_article(tree)
     words = sum(b.words for b in body.raw)
+    if words >= rules.MASKED_RECOVERY_SHARE * page_paragraph_words:
+        return None  # the masked words are at most the page's paragraph words
+    boxes, masked_words = masked_article(tree)
     if words >= rules.MASKED_RECOVERY_SHARE * masked_words:
         return None
     masks = [(box, unmask(box)) for box in boxes]

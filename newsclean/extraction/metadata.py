@@ -10,26 +10,24 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from copy import deepcopy
-
 from htmldate import find_date
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     examine_meta,
     extract_meta_json,
-    extract_metainfo,
     extract_sitename,
     extract_title,
     extract_url,
 )
 from trafilatura.settings import Document
+from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 logger = logging.getLogger(__name__)
@@ -71,13 +69,36 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
     return document
 
 
+AUTHOR_MAX_CHARS = 120
+
+
 def _extract_author(tree: HtmlElement) -> str | None:
-    """trafilatura.metadata.extract_author(), with its XPaths' regex tests spelled as string tests."""
-    subtree = prune_unwanted_nodes(deepcopy(tree), _AUTHOR_DISCARD_XPATHS)
-    author = extract_metainfo(subtree, _AUTHOR_XPATHS, len_limit=120)
-    return normalize_authors(None, author) if author else None
+    """trafilatura.metadata.extract_author(), with its XPaths' regex tests spelled as string tests, and
+    its discarded parts (comments, sidebars, dates, figures) looked for around each candidate only,
+    not pruned from a copy of the whole page."""
+    for xpath in _AUTHOR_XPATHS:
+        for element in xpath(tree):
+            if any(discard(element) for discard in _AUTHOR_DISCARDED_AROUND):
+                continue
+            discarded = {part for discard in _AUTHOR_DISCARDED_WITHIN for part in discard(element)}
+            author = trim(" ".join(_text_outside(element, discarded)))
+            if 2 < len(author) < AUTHOR_MAX_CHARS:
+                return normalize_authors(None, author)
+    return None
 
 
+def _text_outside(element: HtmlElement, discarded: set[HtmlElement]) -> Iterator[str]:
+    """element.itertext(), less the text of the discarded elements under it (their tails kept)."""
+    if element.text and isinstance(element.tag, str):
+        yield element.text
+    for child in element:
+        if child not in discarded:
+            yield from _text_outside(child, discarded)
+        if child.tail:
+            yield child.tail
+
+
+_REGEXP_NAMESPACES = {"re": "http://exslt.org/regular-expressions"}
 _RE_TEST = re.compile(r"re:test\((@[\w:-]+), '([^']*)'\)")
 _PATTERN_TOKEN_RE = re.compile(r"\(\?:|[|)^]|\[\w+\]\??|[\w -]\??")
 
@@ -86,7 +107,7 @@ def without_regex_tests(xpath: XPath) -> XPath:
     """The XPath with each re:test(@attribute, pattern) of a pattern made of literals, one-letter
     choices ([Aa]), optional letters, groups and a leading ^ rewritten as contains() and starts-with()
     tests: the same nodes, found without a call into Python per element."""
-    return XPath(_RE_TEST.sub(_string_tests, xpath.path), namespaces={"re": "http://exslt.org/regular-expressions"})
+    return XPath(_RE_TEST.sub(_string_tests, xpath.path), namespaces=_REGEXP_NAMESPACES)
 
 
 def _string_tests(match: re.Match[str]) -> str:
@@ -128,7 +149,18 @@ def _alternatives(tokens: list[str], position: int) -> tuple[list[str], int]:
 
 
 _AUTHOR_XPATHS = [without_regex_tests(xpath) for xpath in AUTHOR_XPATHS]
+_PATH_START_RE = re.compile(r"(^|\|)\s*\.?//")
+
+
+def on_axis(xpath: XPath, axis: str) -> XPath:
+    """A document-wide XPath (each of its paths starting with // or .//) made to look along one axis of
+    the element it is evaluated on, such as its ancestors."""
+    return XPath(_PATH_START_RE.sub(rf"\1{axis}::", xpath.path.strip()), namespaces=_REGEXP_NAMESPACES)
+
+
 _AUTHOR_DISCARD_XPATHS = [without_regex_tests(xpath) for xpath in AUTHOR_DISCARD_XPATHS]
+_AUTHOR_DISCARDED_AROUND = [on_axis(xpath, "ancestor-or-self") for xpath in _AUTHOR_DISCARD_XPATHS]
+_AUTHOR_DISCARDED_WITHIN = [on_axis(xpath, "descendant") for xpath in _AUTHOR_DISCARD_XPATHS]
 
 
 def headline(tree: HtmlElement, title: str, site_name: str | None) -> str:

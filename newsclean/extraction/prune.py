@@ -87,11 +87,11 @@ def _page_wrappers(tree: HtmlElement) -> list[HtmlElement]:
     """Boilerplate elements (aside, nav, header, footer) that hold nearly all of the page's paragraph
     text: left unclosed in the markup, they swallowed the article, which must not go with them; they
     become plain divs."""
-    sizes = [(element, _paragraph_words(element)) for element in tree.iter(*rules.WRAPPER_PRONE_TAGS)]
+    sizes = [(element, paragraph_words(element)) for element in tree.iter(*rules.WRAPPER_PRONE_TAGS)]
     large = [(element, words) for element, words in sizes if words >= rules.SWALLOWED_MIN_WORDS]
     if not large:
         return []
-    page_words = _paragraph_words(tree)
+    page_words = paragraph_words(tree)
     return [element for element, words in large if words >= rules.SWALLOWED_SHARE * page_words]
 
 
@@ -107,8 +107,8 @@ def masked_article(tree: HtmlElement) -> tuple[list[HtmlElement], int]:
     matched = {element for xpath in _MASKING_XPATHS for element in xpath(tree)}
     holding = [element for element in matched if _long_paragraphs(element)]
     outermost = [element for element in holding if not any(a in matched for a in element.iterancestors())]
-    masked = sum(_paragraph_words(box) for box in outermost)
-    if masked < rules.SWALLOWED_MIN_WORDS or masked < rules.MASKED_ARTICLE_SHARE * _paragraph_words(tree):
+    masked = sum(paragraph_words(box) for box in outermost)
+    if masked < rules.SWALLOWED_MIN_WORDS or masked < rules.MASKED_ARTICLE_SHARE * paragraph_words(tree):
         return [], 0
     return holding, masked
 
@@ -118,7 +118,8 @@ def unmask(box: HtmlElement) -> dict[str, str]:
     return {name: box.attrib.pop(name) for name in _MASKING_ATTRIBUTES if name in box.attrib}
 
 
-def _paragraph_words(node: HtmlElement) -> int:
+def paragraph_words(node: HtmlElement) -> int:
+    """Words in the <p> elements under the node."""
     return sum(len(p.text_content().split()) for p in node.iter("p"))
 
 

@@ -363,6 +363,11 @@ LOOSE_TEXT_MIN_WORDS = 2
 FAST_MIN_PARAGRAPH_SHARE = 0.2
 FAST_MIN_TEXT_SHARE = 0.1
 FULL_MODE_MIN_GAIN = 2
+# A fast body whose lists hold LISTS_LEFT_OUT_MIN_WORDS fewer words than the page's link-free list items
+# is retried with trafilatura's recall focus; that body replaces it when the words it adds between the
+# fast body's first and last blocks (not teasers after it) come to LISTS_MIN_GAIN of it.
+LISTS_LEFT_OUT_MIN_WORDS = 50
+LISTS_MIN_GAIN = 0.05
 # A fast body holding this share of the page's visible words, with less than PAGE_DUMP_MAX_PARAGRAPH_SHARE
 # of its own words in <p> elements, is a dump of the whole page: the full mode's body replaces it.
 PAGE_DUMP_SHARE = 0.98
