@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -91,11 +92,15 @@ LANGUAGE_SAMPLE_CHARS = 2000
 _META_CONTENT = XPath("//meta[@property=$name or @name=$name]/@content")
 _ANCHOR_LINKS = XPath('//a[starts-with(@href, "#")]')
 _HREF_LINKS = XPath("//a[@href]")
+_DOCUMENT_END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 _PLAIN_LIST_ITEMS = XPath("//body//li[not(.//a)]")
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
     """Parse once; the tree can feed both link discovery and analyse_tree().
+
+    </body> and </html> end tags are left out: a browser puts what follows them in the body all the same
+    (some pages close the document before the article), where libxml2 would drop it.
 
     As trafilatura's load_html() does (decoding, repairs, a bytes retry, the not-HTML check), with
     _PARSER: its settings, but every element an HtmlElement. lxml.html's own lookup runs Python code
@@ -109,7 +114,7 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
     except (TypeError, ValueError):
         return None
     beginning = text[:50].lower()
-    text = repair_faulty_html(text, beginning)
+    text = repair_faulty_html(_DOCUMENT_END_TAG_RE.sub("", text), beginning)
     try:
         tree: HtmlElement | None = fromstring(text, parser=_PARSER)
     except (ValueError, etree.LxmlError):  # ValueError: a str declaring its encoding, lxml wants bytes
