@@ -301,3 +301,33 @@ def test_author_xpaths_without_regex_tests_find_the_same_nodes() -> None:
         rewritten = without_regex_tests(original)
         assert "re:test" not in rewritten.path
         assert rewritten(page) == original(page)
+
+
+def test_an_article_printed_twice_is_kept_once_but_repeated_plan_rows_stay() -> None:
+    story = _paragraphs(
+        "Passengers on the last crossing last winter often outnumbered the seats, and the operator added a second boat on Fridays.",
+        "The islands' two schools said pupils who board on the mainland could now go home at weekends without an overnight stay.",
+        "Fishermen on the northern islands use the late ferry to send their catch to the morning market on the mainland.",
+        "A return ticket will still cost twelve pounds, and island residents keep their half-price cards for the extension.",
+        "The operator has not said whether the crossing will keep running through the storm season in January and February.",
+        "Councillors on the southern islands asked for a similar trial of their own, which the board promised to consider.",
+    )
+    twice = _record(_page(f"<div class='desktop'>{story}</div><div class='mobile'>{story}</div>"))
+    assert twice.text.count(PARAGRAPHS[0]) == 1
+    assert twice.text.endswith("which the board promised to consider.")
+    rows = "".join(
+        f"<h3>Day {day}</h3><p>Breakfast: oats with milk and a banana</p><p>Lunch: lentil soup and bread</p>"
+        "<p>Dinner: grilled fish with rice and green beans</p>"
+        for day in (1, 2, 3, 4, 5, 6, 7, 8)
+    )
+    plan = _record(_page(_paragraphs() + rows))
+    assert plan.text.count("Lunch: lentil soup and bread") == 8
+
+
+def test_an_author_is_not_read_from_a_sidebar_and_a_category_inside_the_byline_is_left_out() -> None:
+    record = _record(_page(_paragraphs()).replace(
+        "<article>",
+        "<div class='sidebar'><span class='author'>Popular Columnist</span></div>"
+        "<article><div class='byline'>By Ann Example <span class='category'>Transport</span></div>",
+    ))
+    assert record.authors == ["Ann Example"]

@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import groupby
+from operator import itemgetter
 
 from lxml.etree import _Element
 
@@ -147,6 +149,28 @@ def block_keys(blocks: Sequence[Block]) -> tuple[str, ...]:
     """Folded texts of the short blocks of a page, each once: what site boilerplate is learned from."""
     keys = dict.fromkeys(b.folded for b in blocks if b.words <= rules.BOILERPLATE_MAX_WORDS)
     return tuple(key for key in keys if key)
+
+
+def drop_repeated_runs(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Runs of blocks that each repeat an earlier block, long and prose enough to be the article printed
+    twice (desktop and mobile templates), not repeated lines or table rows."""
+    seen: set[str] = set()
+    repeats = []
+    for block in blocks:
+        repeats.append(block.folded in seen)
+        seen.add(block.folded)
+    kept: list[Block] = []
+    for repeated, group in groupby(zip(blocks, repeats), key=itemgetter(1)):
+        run = [block for block, _ in group]
+        if not repeated or not _is_prose_run(run):
+            kept.extend(run)
+    return kept
+
+
+def _is_prose_run(run: list[Block]) -> bool:
+    """Enough words, and sentences among them: not the rows of a table or plan that repeat by design."""
+    sentences = sum(1 for b in run if b.words >= rules.PROSE_MIN_WORDS and b.text.rstrip().endswith(rules.SENTENCE_ENDS))
+    return sentences >= rules.REPEATED_RUN_MIN_SENTENCES and sum(b.words for b in run) >= rules.REPEATED_RUN_MIN_WORDS
 
 
 def drop_title_repeat(blocks: list[Block], page: PageContext) -> list[Block]:
@@ -425,6 +449,7 @@ def _is_link_only(block: Block, page: PageContext) -> bool:
 
 
 BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
+    drop_repeated_runs,
     drop_title_repeat,
     drop_standfirst_heading,
     drop_site_boilerplate,

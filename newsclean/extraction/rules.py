@@ -430,3 +430,10 @@ SWALLOWED_MIN_WORDS = 200
 MASKED_ARTICLE_SHARE = 0.6
 # ... and are extracted when the body holds less than this share of their words.
 MASKED_RECOVERY_SHARE = 0.5
+# Consecutive blocks that each repeat an earlier one, holding this many words and this many sentence
+# paragraphs (PROSE_MIN_WORDS words or more, ending a sentence), are a second copy of the article (a page
+# printing it in two templates); repeated table rows, plan entries and lines are not.
+REPEATED_RUN_MIN_WORDS = 150
+REPEATED_RUN_MIN_SENTENCES = 2
+PROSE_MIN_WORDS = 15
+SENTENCE_ENDS = (".", "!", "?", "…", "。", '"', "”", "»")
