@@ -331,3 +331,19 @@ def test_an_author_is_not_read_from_a_sidebar_and_a_category_inside_the_byline_i
         "<article><div class='byline'>By Ann Example <span class='category'>Transport</span></div>",
     ))
     assert record.authors == ["Ann Example"]
+
+
+def test_cookie_consent_dialogs_after_the_story_are_pruned() -> None:
+    consent = (
+        "<div class='cli-modal' id='cliSettingsPopup'><div class='cli-modal-body'><h4>Privacy overview</h4>"
+        "<p>This website uses cookies to improve your experience while you navigate through the website, and some "
+        "of them are stored in your browser as they are essential for the working of basic functionalities.</p>"
+        "<div class='cli-tab-pane'><p>Necessary cookies are absolutely essential for the website to function "
+        "properly and only include cookies that ensure basic functionalities and security features.</p>"
+        "<table class='cookielawinfo-row-cat-table'><tr><td>cookielawinfo-checkbox-analytics</td><td>11 months</td>"
+        "<td>This cookie records the user consent for the cookies in the Analytics category.</td></tr></table>"
+        "</div></div></div>"
+    )
+    record = _record(_page(_paragraphs() + consent))
+    assert record.text.endswith(PARAGRAPHS[-1])
+    assert "cookie" not in record.text.lower()
