@@ -381,7 +381,7 @@ def _record(
     canonical = _canonical_url(document.url, url)
     if url.startswith("file:") and canonical.startswith(("http://", "https://")):
         url = canonical
-    published = structured.published or iso_datetime(document.date)
+    published = structured.published or _published_time(tree, document.date)
     return ArticleRecord(
         id=record_id_override or record_id(canonical),
         url=url,
@@ -417,6 +417,14 @@ def _canonical_url(declared: str | None, url: str) -> str:
 
 def _authors(author: str | None) -> list[str]:
     return [name.strip() for name in (author or "").split(";") if name.strip()]
+
+
+def _published_time(tree: HtmlElement, day: str | None) -> str | None:
+    """The publication day htmldate found, with its time of day when a meta tag gives it for that day."""
+    declared = _meta_datetime(tree, "article:published_time", "og:published_time", "datePublished")
+    if declared and day and declared.startswith(day):
+        return declared
+    return iso_datetime(day)
 
 
 def _meta_datetime(tree: HtmlElement, *names: str) -> str | None:
