@@ -170,7 +170,8 @@ def drop_repeated_runs(blocks: list[Block], page: PageContext) -> list[Block]:
 def _is_prose_run(run: list[Block]) -> bool:
     """Enough words, and sentences among them: not the rows of a table or plan that repeat by design."""
     sentences = sum(1 for b in run if b.words >= rules.PROSE_MIN_WORDS and b.text.rstrip().endswith(rules.SENTENCE_ENDS))
-    return sentences >= rules.REPEATED_RUN_MIN_SENTENCES and sum(b.words for b in run) >= rules.REPEATED_RUN_MIN_WORDS
+    words = sum(b.words for b in run)
+    return sentences >= rules.REPEATED_RUN_MIN_SENTENCES and words >= rules.REPEATED_RUN_MIN_WORDS
 
 
 def drop_title_repeat(blocks: list[Block], page: PageContext) -> list[Block]:

@@ -200,7 +200,7 @@ def _best_body(
     verdict = _body_verdict(body, signals, page, config)
     page_paragraph_words = paragraph_words(tree)
     coverage = None if verdict is not None else _coverage(body, tree, page_paragraph_words)
-    wider = None
+    wider: Body | None
     if coverage is Coverage.FAIR:
         wider = _with_lists_left_out(tree, url, page, body)
     else:

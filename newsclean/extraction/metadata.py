@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 JSON_LD_XPATH = '//script[@type="application/ld+json"]'
 HEADLINE_MAX_WORDS = 40
+AUTHOR_MAX_CHARS = 120
 HEADLINE_MIN_OVERLAP = 0.5
 TITLE_SEPARATOR_RE = re.compile(r"\s+[|–—·»-]\s+|\s*\|\s*")
 WORD_RE = re.compile(r"\w+")
@@ -67,9 +68,6 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
     document.clean_and_trim()
     document.title = headline(tree, document.title or "", document.sitename)
     return document
-
-
-AUTHOR_MAX_CHARS = 120
 
 
 def _extract_author(tree: HtmlElement) -> str | None:
