@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
@@ -33,13 +34,20 @@ class Command(ScrapyCommand):
         parser.add_argument("--worst", metavar="N", type=int, default=0, help="list the N worst pages by newsclean F1")
         parser.add_argument("--floor", metavar="FILE", help="JSON floors by dataset folder; exit 1 when F1 is below")
         parser.add_argument("--limit", metavar="N", type=int, help="evaluate only the first N pages (sorted ids)")
+        parser.add_argument(
+            "--without-names",
+            action="store_true",
+            help="strip every class and id attribute from the pages first: markup that names none of its parts",
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("name one dataset folder (with ground-truth.json and html/)")
         if opts.worst < 0 or (opts.limit is not None and opts.limit < 1):
             raise UsageError("--worst must be 0 or more and --limit 1 or more")
-        dataset = _open(Path(args[0]))
+        if opts.without_names and opts.floor:
+            raise UsageError("the floors are for the pages as they are: --floor does not go with --without-names")
+        dataset = replace(_open(Path(args[0])), without_names=opts.without_names)
         floor = read_floor(Path(opts.floor), dataset.name, opts.page_type) if opts.floor else None
         started = time.perf_counter()
         try:
@@ -90,6 +98,7 @@ def render_table(evaluation: Evaluation) -> list[str]:
     systems = list(evaluation.systems.values())
     scores = [system.scores() for system in systems]
     selection = f", page_type {evaluation.page_type}" if evaluation.page_type else ""
+    selection += ", without class and id attributes" if evaluation.without_names else ""
     lines = [f"{evaluation.dataset}: {scores[0].pages} pages{selection}", "", _row("", [s.name for s in systems])]
     for label, attribute in (("precision", "precision"), ("recall", "recall"), ("F1", "f1"), ("accuracy", "accuracy")):
         lines.append(_row(label, [f"{getattr(score, attribute):.3f}" for score in scores]))

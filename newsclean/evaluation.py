@@ -18,7 +18,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import trafilatura
+from lxml.etree import Element
 
 from newsclean.extraction import Rejection, extract
 
@@ -162,10 +164,12 @@ class Page:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A folder holding `ground-truth.json` and `html/<id>.html.gz`."""
+    """A folder holding `ground-truth.json` and `html/<id>.html.gz`; `without_names`: its pages are
+    served with no class or id attribute (see without_names())."""
 
     path: Path
     truth: dict[str, dict[str, Any]]
+    without_names: bool = False
 
     @classmethod
     def open(cls, path: Path) -> Dataset:
@@ -200,7 +204,21 @@ class Dataset:
                 html = stream.read().decode("utf-8", errors="replace")
         except OSError as error:
             raise DatasetError(f"{self.path}: page {page_id}: {error}") from error
-        return Page(page_id, entry.get("url") or "", html, entry)
+        return Page(page_id, entry.get("url") or "", without_names(html) if self.without_names else html, entry)
+
+
+NAMING_ATTRIBUTES = ("class", "id")
+
+
+def without_names(html: str) -> str:
+    """The page with no class or id attribute anywhere: markup that names none of its parts, to
+    measure what extraction does when no class-based rule (its own or trafilatura's) can apply."""
+    tree = lxml.html.document_fromstring(html)
+    for element in tree.iter(Element):
+        for name in NAMING_ATTRIBUTES:
+            element.attrib.pop(name, None)
+    serialized: str = lxml.html.tostring(tree, encoding="unicode")
+    return serialized
 
 
 @dataclass(frozen=True)
@@ -346,6 +364,7 @@ class Evaluation:
     page_type: str | None
     with_metadata: bool
     systems: dict[str, SystemResult]
+    without_names: bool = False
 
 
 def evaluate(dataset: Dataset, page_type: str | None = None, limit: int | None = None) -> Evaluation:
@@ -363,7 +382,7 @@ def evaluate(dataset: Dataset, page_type: str | None = None, limit: int | None =
         for system in SYSTEMS:
             results[system.name].pages.append(_judge(system, page, with_metadata))
         logger.debug("evaluated %s (%d/%d)", page_id, index + 1, len(ids))
-    return Evaluation(dataset.name, page_type, with_metadata, results)
+    return Evaluation(dataset.name, page_type, with_metadata, results, dataset.without_names)
 
 
 def _warm_up(page: Page) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,16 @@ def test_floor_file_without_an_entry_sets_no_check(tmp_path: Path) -> None:
 def test_a_folder_without_ground_truth_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="ground-truth.json"):
         Dataset.open(tmp_path)
+
+
+def test_eval_without_names_strips_class_and_id_attributes(dataset: Path, tmp_path: Path) -> None:
+    page = replace(Dataset.open(dataset), without_names=True).page("a1")
+    assert "class=" not in page.html and "By Maria Lopez" in page.html
+    assert "class='byline'" in Dataset.open(dataset).page("a1").html
+    run = run_scrapy("eval", str(dataset), "--page-type", "article", "--without-names")
+    assert run.returncode == 0, run.stderr
+    assert "tiny-set: 2 pages, page_type article, without class and id attributes" in run.stdout
+    floor = write_floor(tmp_path / "floor.json", {"tiny-set": {"f1": 0.5, "page_type": "article"}})
+    refused = run_scrapy("eval", str(dataset), "--without-names", "--floor", str(floor))
+    assert refused.returncode != 0
+    assert "--floor does not go with --without-names" in refused.stderr
