@@ -347,3 +347,20 @@ def test_cookie_consent_dialogs_after_the_story_are_pruned() -> None:
     record = _record(_page(_paragraphs() + consent))
     assert record.text.endswith(PARAGRAPHS[-1])
     assert "cookie" not in record.text.lower()
+
+
+def test_a_picture_credit_late_in_the_story_does_not_cut_the_paragraphs_after_it() -> None:
+    later = [
+        f"Exhibition {n} runs at the harbour gallery until the end of {month}, with talks by the curators on "
+        "Saturday afternoons, a late opening on the first Friday of every month, guided walks along the quay "
+        "for school groups, a reading room with the catalogues of earlier shows and a small shop selling prints "
+        "by the island's own painters, whose work the gallery has collected since it opened in the old customs house."
+        for n, month in enumerate(("May", "June", "July", "August", "September", "October"), 1)
+    ]
+    credit = "Ivon Hitchens, Day's Rest, 1960. Wax and oil on four panels. University of Sussex. All rights reserved, DACS 2024."
+    earlier = [f"The gallery's room {n} shows the painters who worked on the islands between the wars." for n in range(1, 15)]
+    html = "".join(f"<p>{text}</p>" for text in [*earlier, credit, *later])
+    record = _record(_page(html))
+    assert record.text.endswith(later[-1])
+    footer = _record(_page(_paragraphs("© 2026 Island Post. All rights reserved.", "Privacy policy", "Contact us")))
+    assert footer.text.endswith(PARAGRAPHS[-1])

@@ -277,12 +277,14 @@ def _is_prompt(block: Block, at_edge: bool) -> bool:
 
 
 def drop_page_furniture(blocks: list[Block], page: PageContext) -> list[Block]:
-    """Copyright and cookie blocks (in the last third of the body, also all that follows them) and link rows."""
+    """Copyright and cookie blocks and link rows; a copyright or cookie block in the last third of the
+    body takes the little that follows it too (a page footer), not several paragraphs (a picture
+    credit "© ..." inside the story)."""
     kept: list[Block] = []
     tail_start = len(blocks) * 2 // 3
     for index, block in enumerate(blocks):
         if _is_furniture(block):
-            if index >= tail_start:
+            if index >= tail_start and sum(b.words for b in blocks[index + 1 :]) <= rules.FOOTER_MAX_WORDS:
                 break
             continue
         if not _is_link_row(block, page):

@@ -314,6 +314,8 @@ LINK_LIST_SEPARATOR = ","
 LINK_LIST_MIN_ITEMS = 4
 LINK_LIST_LINKED_SHARE = 1.0
 LINK_ROW_LINKED_SHARE = 0.5
+# What follows a copyright or cookie block near the end is footer when it is no longer than this.
+FOOTER_MAX_WORDS = 400
 FURNITURE_MAX_WORDS = 40
 
 # Photo credits and captions that end with one ("... last June. Photo: A. Person").
