@@ -157,8 +157,8 @@ def drop_repeated_runs(blocks: list[Block], page: PageContext) -> list[Block]:
     seen: set[str] = set()
     repeats = []
     for block in blocks:
-        repeats.append(block.folded in seen)
-        seen.add(block.folded)
+        repeats.append(block.text in seen)
+        seen.add(block.text)
     kept: list[Block] = []
     for repeated, group in groupby(zip(blocks, repeats), key=itemgetter(1)):
         run = [block for block, _ in group]

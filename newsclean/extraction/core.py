@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import cached_property
 from urllib.parse import urljoin
 
 from newsclean.language import identify_language
@@ -215,10 +216,19 @@ def _best_body(
 
 @dataclass(frozen=True)
 class Body:
-    """trafilatura's body blocks as extracted (raw) and after newsclean's block rules (blocks)."""
+    """trafilatura's body blocks as extracted (raw) and, computed when first asked for, after newsclean's
+    block rules (blocks): a candidate body that loses never pays for them."""
 
     raw: list[Block]
-    blocks: list[Block]
+    page: PageContext
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        return clean_blocks(self.raw, self.page)
+
+    @cached_property
+    def raw_words(self) -> int:
+        return sum(b.words for b in self.raw)
 
     @property
     def words(self) -> int:
@@ -233,9 +243,9 @@ def _extract_body(tree: HtmlElement, url: str, page: PageContext, fast: bool, re
     options = Extractor(output_format="txt", comments=False, url=url, fast=fast, recall=recall)
     document = trafilatura.bare_extraction(tree, options=options)
     if not isinstance(document, Document) or document.body is None:
-        return Body([], [])
+        return Body([], page)
     raw = body_blocks(document.body)
-    return Body(raw, clean_blocks(raw, page))
+    return Body(raw, page)
 
 
 class Coverage(Enum):
@@ -251,7 +261,7 @@ def _coverage(body: Body, tree: HtmlElement, page_paragraph_words: int) -> Cover
     on to a small box); WHOLE_PAGE: about all the visible text while little of it is in paragraphs
     (a dump of the page, menus included). In both, its full mode (readability, jusText) does better.
     """
-    words = sum(b.words for b in body.raw)
+    words = body.raw_words
     if words < rules.FAST_MIN_PARAGRAPH_SHARE * page_paragraph_words:
         return Coverage.LITTLE
     body_element = tree.find("body")
@@ -278,7 +288,7 @@ def _prefer_full(full: Body, fast: Body, coverage: Coverage | None, config: Extr
     a large gain a page covered little, and a real body (shorter, not too short) replaces a dump of the page."""
     if coverage is None:
         return full.words > fast.words
-    full_words, fast_words = sum(b.words for b in full.raw), sum(b.words for b in fast.raw)
+    full_words, fast_words = full.raw_words, fast.raw_words
     if coverage is Coverage.WHOLE_PAGE:
         return config.min_words <= full.words and full_words < fast_words
     return full_words > rules.FULL_MODE_MIN_GAIN * fast_words
@@ -299,10 +309,9 @@ def _with_lists_left_out(tree: HtmlElement, url: str, page: PageContext, body: B
     if not shared:
         return None
     gain = sum(block.words for block in wider.raw[shared[0] : shared[-1]] if block.text not in fast_texts)
-    if gain < rules.LISTS_MIN_GAIN * sum(b.words for b in body.raw):
+    if gain < rules.LISTS_MIN_GAIN * body.raw_words:
         return None
-    raw = wider.raw[: shared[-1] + 1]
-    return Body(raw, clean_blocks(raw, page))
+    return Body(wider.raw[: shared[-1] + 1], page)
 
 
 def _plain_list_item_words(tree: HtmlElement) -> int:
@@ -315,7 +324,7 @@ def _masked_article_body(
 ) -> Body | None:
     """The body extracted with the boilerplate-marked containers that hold most of the page's paragraphs
     unmasked, when the body holds little of them and this one is much longer."""
-    words = sum(b.words for b in body.raw)
+    words = body.raw_words
     if words >= rules.MASKED_RECOVERY_SHARE * page_paragraph_words:
         return None  # the masked words are at most the page's paragraph words
     boxes, masked_words = masked_article(tree)
@@ -323,7 +332,7 @@ def _masked_article_body(
         return None
     masks = [(box, unmask(box)) for box in boxes]
     unmasked = _extract_body(tree, url, page, fast=True)
-    if sum(b.words for b in unmasked.raw) > rules.FULL_MODE_MIN_GAIN * words:
+    if unmasked.raw_words > rules.FULL_MODE_MIN_GAIN * words:
         return unmasked
     for box, attributes in masks:
         box.attrib.update(attributes)
