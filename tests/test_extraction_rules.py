@@ -364,3 +364,15 @@ def test_a_picture_credit_late_in_the_story_does_not_cut_the_paragraphs_after_it
     assert record.text.endswith(later[-1])
     footer = _record(_page(_paragraphs("© 2026 Island Post. All rights reserved.", "Privacy policy", "Contact us")))
     assert footer.text.endswith(PARAGRAPHS[-1])
+
+
+def test_a_section_anchored_by_its_heading_slug_is_kept_even_when_the_slug_names_a_widget() -> None:
+    section = (
+        "<div class='menu-changes-for-the-winter-timetable-on-the-ferry'>"
+        "<h2>Menu changes for the winter timetable on the ferry</h2>"
+        "<p>The café on the night ferry will serve hot soup and sandwiches from November, the operator said.</p>"
+        "<p>Crews will also sell tickets on board for the late crossings, where the quay office is closed.</p></div>"
+    )
+    record = _record(_page(_paragraphs() + section))
+    assert "The café on the night ferry will serve hot soup" in record.text
+    assert record.text.endswith("where the quay office is closed.")

@@ -20,6 +20,8 @@ def prune_noise(tree: HtmlElement) -> None:
     like boilerplate."""
     for wrapper in _page_wrappers(tree):
         wrapper.tag = "div"
+    for element in _heading_anchored(tree):
+        _drop_heading_slugs(element)
     noise = [element for element in _NOISE_CANDIDATES(tree) if _is_noise(element)]
     for element in noise:
         if _long_paragraphs(element) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
@@ -95,6 +97,37 @@ def _page_wrappers(tree: HtmlElement) -> list[HtmlElement]:
     return [element for element, words in large if words >= rules.SWALLOWED_SHARE * page_words]
 
 
+_LONG_SLUG_RE = re.compile(rf"(?:^|\s)[a-z0-9]+(?:-[a-z0-9]+){{{rules.HEADING_SLUG_MIN_WORDS - 1},}}(?:\s|$)")
+_NAMED_ELEMENTS = XPath("//*[@class or @id]")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _heading_anchored(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements whose class or id holds a long slug ("how-to-share-your-screen-on-a-call"): a CMS anchor
+    made from a heading, which trafilatura would take for a boilerplate name when a word of the heading
+    is one ("share", "menu", "related")."""
+    return [
+        element
+        for element in _NAMED_ELEMENTS(tree)
+        if _LONG_SLUG_RE.search(element.get("class", "")) or _LONG_SLUG_RE.search(element.get("id", ""))
+    ]
+
+
+def _drop_heading_slugs(element: HtmlElement) -> None:
+    """Remove the class tokens and the id that spell out a heading inside the element."""
+    slugs = {_slug(heading.text_content()) for heading in element.iter(*_HEADINGS)}
+    if element.get("id") in slugs:
+        del element.attrib["id"]
+    tokens = element.get("class", "").split()
+    if any(token in slugs for token in tokens):
+        element.set("class", " ".join(token for token in tokens if token not in slugs))
+
+
+def _slug(text: str) -> str:
+    return "-".join(_SLUG_WORD_RE.findall(text.lower()))
+
+
+_SLUG_WORD_RE = re.compile(r"[a-z0-9]+")
 _MASKING_XPATHS = (*OVERALL_DISCARD_XPATH, *TEASER_DISCARD_XPATH)
 _MASKING_ATTRIBUTES = ("class", "id", "style", "role", "aria-hidden")
 
