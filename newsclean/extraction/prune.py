@@ -4,6 +4,7 @@ reverse, article text that trafilatura would take for boilerplate (swallowing wr
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -20,8 +21,7 @@ def prune_noise(tree: HtmlElement) -> None:
     like boilerplate."""
     for wrapper in _page_wrappers(tree):
         wrapper.tag = "div"
-    for element in _heading_anchored(tree):
-        _drop_heading_slugs(element)
+    _unname_heading_anchors(tree)
     noise = [element for element in _NOISE_CANDIDATES(tree) if _is_noise(element)]
     for element in noise:
         if _long_paragraphs(element) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
@@ -97,37 +97,27 @@ def _page_wrappers(tree: HtmlElement) -> list[HtmlElement]:
     return [element for element, words in large if words >= rules.SWALLOWED_SHARE * page_words]
 
 
-_LONG_SLUG_RE = re.compile(rf"(?:^|\s)[a-z0-9]+(?:-[a-z0-9]+){{{rules.HEADING_SLUG_MIN_WORDS - 1},}}(?:\s|$)")
-_NAMED_ELEMENTS = XPath("//*[@class or @id]")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
-def _heading_anchored(tree: HtmlElement) -> list[HtmlElement]:
-    """Elements whose class or id holds a long slug ("how-to-share-your-screen-on-a-call"): a CMS anchor
-    made from a heading, which trafilatura would take for a boilerplate name when a word of the heading
-    is one ("share", "menu", "related")."""
-    return [
-        element
-        for element in _NAMED_ELEMENTS(tree)
-        if _LONG_SLUG_RE.search(element.get("class", "")) or _LONG_SLUG_RE.search(element.get("id", ""))
-    ]
-
-
-def _drop_heading_slugs(element: HtmlElement) -> None:
-    """Remove the class tokens and the id that spell out a heading inside the element."""
-    slugs = {_slug(heading.text_content()) for heading in element.iter(*_HEADINGS)}
-    if element.get("id") in slugs:
-        del element.attrib["id"]
-    tokens = element.get("class", "").split()
-    if any(token in slugs for token in tokens):
-        element.set("class", " ".join(token for token in tokens if token not in slugs))
-
-
-def _slug(text: str) -> str:
-    return "-".join(_SLUG_WORD_RE.findall(text.lower()))
-
-
 _SLUG_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def _unname_heading_anchors(tree: HtmlElement) -> None:
+    """Remove the ids and class tokens that spell out a long heading ("how-to-share-your-screen-on-a-call")
+    from the heading's near ancestors: a CMS anchor made from the heading, which trafilatura would take
+    for a boilerplate name when a word of the heading is one ("share", "menu", "related")."""
+    for heading in tree.iter(*_HEADINGS):
+        words = _SLUG_WORD_RE.findall(heading.text_content().lower())
+        if len(words) < rules.HEADING_SLUG_MIN_WORDS:
+            continue
+        slug = "-".join(words)
+        for ancestor in islice(heading.iterancestors(), rules.HEADING_ANCHOR_MAX_DEPTH):
+            if ancestor.get("id") == slug:
+                del ancestor.attrib["id"]
+            tokens = ancestor.get("class", "").split()
+            if slug in tokens:
+                ancestor.set("class", " ".join(token for token in tokens if token != slug))
+
+
 _MASKING_XPATHS = (*OVERALL_DISCARD_XPATH, *TEASER_DISCARD_XPATH)
 _MASKING_ATTRIBUTES = ("class", "id", "style", "role", "aria-hidden")
 

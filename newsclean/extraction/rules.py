@@ -447,6 +447,8 @@ REPEATED_RUN_MIN_WORDS = 150
 REPEATED_RUN_MIN_SENTENCES = 2
 PROSE_MIN_WORDS = 15
 SENTENCE_ENDS = (".", "!", "?", "…", "。", '"', "”", "»")
-# A class token or id of this many hyphen-joined words that spells out a heading inside its element is an
-# anchor made from the heading, not a name for what the element is: it is removed.
+# A class token or id of this many hyphen-joined words that spells out a heading, on one of the heading's
+# HEADING_ANCHOR_MAX_DEPTH nearest ancestors, is an anchor made from the heading, not a name for what the
+# element is: it is removed.
 HEADING_SLUG_MIN_WORDS = 5
+HEADING_ANCHOR_MAX_DEPTH = 3
