@@ -94,7 +94,7 @@ _META_CONTENT = XPath("//meta[@property=$name or @name=$name]/@content")
 _ANCHOR_LINKS = XPath('//a[starts-with(@href, "#")]')
 _HREF_LINKS = XPath("//a[@href]")
 _DOCUMENT_END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
-_PLAIN_LIST_ITEMS = XPath("//body//li[not(.//a)]")
+_PLAIN_LIST_ITEMS = XPath("//body//li[not(.//a)][not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside)]")
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
@@ -315,7 +315,8 @@ def _with_lists_left_out(tree: HtmlElement, url: str, page: PageContext, body: B
 
 
 def _plain_list_item_words(tree: HtmlElement) -> int:
-    """Words of the page's list items that hold no link (not menus)."""
+    """Words of the page's list items that hold no link and are not in a nav, header, footer or aside
+    (not menus)."""
     return sum(len(item.text_content().split()) for item in _PLAIN_LIST_ITEMS(tree))
 
 
