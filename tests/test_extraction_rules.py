@@ -376,3 +376,17 @@ def test_a_section_anchored_by_its_heading_slug_is_kept_even_when_the_slug_names
     record = _record(_page(_paragraphs() + section))
     assert "The café on the night ferry will serve hot soup" in record.text
     assert record.text.endswith("where the quay office is closed.")
+
+
+def test_a_related_heading_followed_only_by_teaser_sized_blocks_to_the_end_is_dropped() -> None:
+    teasers = (
+        "<h3>Read this next</h3><p>Airlines</p><p>Dec 19, 2026</p>"
+        "<p>Island carrier adds a second daily flight to the mainland</p>"
+        "<p>The new morning departure starts in March and connects with the first train to the city.</p>"
+        "<p>Travel</p><p>Dec 18, 2026</p><p>Winter timetable for the harbour buses</p>"
+    )
+    record = _record(_page(_paragraphs() + teasers))
+    assert record.text.endswith(PARAGRAPHS[-1])
+    story_end = "<h3>Related</h3><p>" + " ".join(PARAGRAPHS) + "</p>"
+    kept = _record(_page(_paragraphs() + story_end))
+    assert kept.text.endswith(PARAGRAPHS[-1]) and kept.text.count(PARAGRAPHS[0]) == 2

@@ -380,11 +380,14 @@ def _is_kicker(block: Block, page: PageContext) -> bool:
 
 def drop_related_sections(blocks: list[Block], page: PageContext) -> list[Block]:
     """A "Related articles" heading and the teasers (links, cut-off excerpts) that follow it, or that
-    closes the body with nothing after it."""
+    closes the body with nothing after it but teaser-sized blocks (headlines, dates, section labels,
+    one-line excerpts)."""
     kept: list[Block] = []
     index = 0
     while index < len(blocks):
         end = _teasers_end(blocks, index + 1, page) if rules.RELATED_HEADING_RE.match(blocks[index].text) else index
+        if end > index and all(b.words <= rules.TEASER_BLOCK_MAX_WORDS for b in blocks[end:]):
+            end = len(blocks)
         if end > index + 1 or end == len(blocks):
             index = end
             continue

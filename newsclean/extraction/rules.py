@@ -111,6 +111,7 @@ RELATED_HEADINGS = (
     "read more", "read next", "more stories", "more from", "more news", "you may also like",
     "you might also like", "recommended", "recommended for you", "also read", "see also",
     "most read", "most popular", "trending", "latest news", "top stories", "more on this story",
+    "read this next", "more to read", "more like this", "you may also be interested in",
     # de
     "lesen sie auch", "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel",
     "auch interessant", "meistgelesen", "ähnliche artikel",
@@ -357,6 +358,8 @@ READ_MORE_LABELS = (
 )
 READ_MORE_RE = re.compile(rf"^(?:{_alt(READ_MORE_LABELS)})\b")
 TEASER_MAX_WORDS = 60
+# After a related heading, a body's end made only of blocks this short is teasers (headlines, dates, labels).
+TEASER_BLOCK_MAX_WORDS = 30
 # Site knowledge: blocks longer than this are never treated as a host's boilerplate; a teaser
 # is matched to the article whose first OPENING_WORDS words it repeats.
 BOILERPLATE_MAX_WORDS = 60
