@@ -390,3 +390,12 @@ def test_a_related_heading_followed_only_by_teaser_sized_blocks_to_the_end_is_dr
     story_end = "<h3>Related</h3><p>" + " ".join(PARAGRAPHS) + "</p>"
     kept = _record(_page(_paragraphs() + story_end))
     assert kept.text.endswith(PARAGRAPHS[-1]) and kept.text.count(PARAGRAPHS[0]) == 2
+
+
+def test_an_about_the_author_box_closing_the_body_is_dropped() -> None:
+    box = (
+        "<h3>About the Author</h3><p>Maureen Example, Executive Editor, Island Health Watch</p>"
+        "<p>Maureen has edited the health pages since 2019 and writes about ferries, fitness and food.</p>"
+    )
+    record = _record(_page(_paragraphs() + box))
+    assert record.text.endswith(PARAGRAPHS[-1])

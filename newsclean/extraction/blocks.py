@@ -312,6 +312,16 @@ def _linked_share(items: list[str], page: PageContext) -> float:
     return sum(fold(item) in page.link_texts for item in items) / len(items)
 
 
+def drop_author_box(blocks: list[Block], page: PageContext) -> list[Block]:
+    """An "About the author" heading in the body's last third, with the short bio after it."""
+    tail_start = len(blocks) * 2 // 3
+    for index in range(tail_start, len(blocks)):
+        if rules.ABOUT_AUTHOR_HEADING_RE.match(blocks[index].text):
+            if sum(b.words for b in blocks[index + 1 :]) <= rules.AUTHOR_BOX_MAX_WORDS:
+                return blocks[:index]
+    return blocks
+
+
 def drop_tail_credits(blocks: list[Block], page: PageContext) -> list[Block]:
     """Credit, contact, author-bio, date and company-boilerplate lines among the last blocks of the body."""
     tail_start = max(0, len(blocks) - rules.TAIL_BLOCKS)
@@ -470,6 +480,7 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_credits,
     drop_reader_prompts,
     drop_page_furniture,
+    drop_author_box,
     drop_tail_credits,
     drop_top_metadata_lines,
     drop_title_repeat,

@@ -455,3 +455,11 @@ SENTENCE_ENDS = (".", "!", "?", "…", "。", '"', "”", "»")
 # element is: it is removed.
 HEADING_SLUG_MIN_WORDS = 5
 HEADING_ANCHOR_MAX_DEPTH = 3
+# "About the author" closing the body: the heading and the bio after it (at most AUTHOR_BOX_MAX_WORDS).
+ABOUT_AUTHOR_HEADINGS = (
+    "about the author", "about the authors", "about the writer", "about the reviewer", "about the expert",
+    "über den autor", "über die autorin", "à propos de l'auteur", "à propos de l’auteur", "sobre el autor",
+    "sobre la autora", "sull'autore", "sull’autore", "over de auteur", "sobre o autor",
+)
+ABOUT_AUTHOR_HEADING_RE = re.compile(rf"^(?:{_alt(ABOUT_AUTHOR_HEADINGS)})\s*:?\s*$", re.IGNORECASE)
+AUTHOR_BOX_MAX_WORDS = 300
