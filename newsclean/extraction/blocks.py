@@ -281,10 +281,9 @@ def drop_page_furniture(blocks: list[Block], page: PageContext) -> list[Block]:
     body takes the little that follows it too (a page footer), not several paragraphs (a picture
     credit "© ..." inside the story)."""
     kept: list[Block] = []
-    tail_start = len(blocks) * 2 // 3
     for index, block in enumerate(blocks):
         if _is_furniture(block):
-            if index >= tail_start and sum(b.words for b in blocks[index + 1 :]) <= rules.FOOTER_MAX_WORDS:
+            if _closes_body(blocks, index, rules.FOOTER_MAX_WORDS):
                 break
             continue
         if not _is_link_row(block, page):
@@ -314,12 +313,17 @@ def _linked_share(items: list[str], page: PageContext) -> float:
 
 def drop_author_box(blocks: list[Block], page: PageContext) -> list[Block]:
     """An "About the author" heading in the body's last third, with the short bio after it."""
-    tail_start = len(blocks) * 2 // 3
-    for index in range(tail_start, len(blocks)):
-        if rules.ABOUT_AUTHOR_HEADING_RE.match(blocks[index].text):
-            if sum(b.words for b in blocks[index + 1 :]) <= rules.AUTHOR_BOX_MAX_WORDS:
-                return blocks[:index]
+    for index, block in enumerate(blocks):
+        is_heading = rules.ABOUT_AUTHOR_HEADING_RE.match(block.text)
+        if is_heading and _closes_body(blocks, index, rules.AUTHOR_BOX_MAX_WORDS):
+            return blocks[:index]
     return blocks
+
+
+def _closes_body(blocks: list[Block], index: int, max_words: int) -> bool:
+    """Whether the block at `index` is in the body's last third with at most `max_words` words after it:
+    where a footer or an author box starts, not a block inside the story."""
+    return index >= len(blocks) * 2 // 3 and sum(b.words for b in blocks[index + 1 :]) <= max_words
 
 
 def drop_tail_credits(blocks: list[Block], page: PageContext) -> list[Block]:
@@ -395,9 +399,11 @@ def drop_related_sections(blocks: list[Block], page: PageContext) -> list[Block]
     kept: list[Block] = []
     index = 0
     while index < len(blocks):
-        end = _teasers_end(blocks, index + 1, page) if rules.RELATED_HEADING_RE.match(blocks[index].text) else index
-        if end > index and all(b.words <= rules.TEASER_BLOCK_MAX_WORDS for b in blocks[end:]):
-            end = len(blocks)
+        end = index
+        if rules.RELATED_HEADING_RE.match(blocks[index].text):
+            end = _teasers_end(blocks, index + 1, page)
+            if all(b.words <= rules.TEASER_BLOCK_MAX_WORDS for b in blocks[end:]):
+                end = len(blocks)
         if end > index + 1 or end == len(blocks):
             index = end
             continue

@@ -328,7 +328,7 @@ def _masked_article_body(
     words = body.raw_words
     if words >= rules.MASKED_RECOVERY_SHARE * page_paragraph_words:
         return None  # the masked words are at most the page's paragraph words
-    boxes, masked_words = masked_article(tree)
+    boxes, masked_words = masked_article(tree, page_paragraph_words)
     if words >= rules.MASKED_RECOVERY_SHARE * masked_words:
         return None
     masks = [(box, unmask(box)) for box in boxes]

@@ -122,7 +122,7 @@ _MASKING_XPATHS = (*OVERALL_DISCARD_XPATH, *TEASER_DISCARD_XPATH)
 _MASKING_ATTRIBUTES = ("class", "id", "style", "role", "aria-hidden")
 
 
-def masked_article(tree: HtmlElement) -> tuple[list[HtmlElement], int]:
+def masked_article(tree: HtmlElement, page_paragraph_words: int) -> tuple[list[HtmlElement], int]:
     """Containers that trafilatura's discard rules would remove (boilerplate class or id tokens, hidden)
     and that hold long paragraphs, with the paragraph words of the outermost ones, when these hold most
     of the page's paragraph text: the article itself may be so marked up (a listicle's "slides",
@@ -131,7 +131,7 @@ def masked_article(tree: HtmlElement) -> tuple[list[HtmlElement], int]:
     holding = [element for element in matched if _long_paragraphs(element)]
     outermost = [element for element in holding if not any(a in matched for a in element.iterancestors())]
     masked = sum(paragraph_words(box) for box in outermost)
-    if masked < rules.SWALLOWED_MIN_WORDS or masked < rules.MASKED_ARTICLE_SHARE * paragraph_words(tree):
+    if masked < rules.SWALLOWED_MIN_WORDS or masked < rules.MASKED_ARTICLE_SHARE * page_paragraph_words:
         return [], 0
     return holding, masked
 
