@@ -399,3 +399,35 @@ def test_an_about_the_author_box_closing_the_body_is_dropped() -> None:
     )
     record = _record(_page(_paragraphs() + box))
     assert record.text.endswith(PARAGRAPHS[-1])
+
+
+def _unnamed_page(body: str) -> str:
+    """A page whose markup names none of its parts: no article element, no class or id."""
+    return (
+        "<html lang='en'><head><title>Night ferry to the islands extended</title>"
+        "<meta property='og:type' content='article'></head>"
+        f"<body><h1>Night ferry to the islands extended</h1><div><div>{body}</div></div></body></html>"
+    )
+
+
+def test_section_headings_of_a_page_without_an_article_container_are_kept_in_place() -> None:
+    first, second, third, fourth = PARAGRAPHS
+    record = _record(_unnamed_page(
+        f"<p>{first}</p><p>{second}</p><h2>What the islands asked for</h2><p>{third}</p>"
+        f"<div><h3>Next steps</h3></div><div><p>{fourth}</p></div>"
+    ))
+    lines = record.text.split("\n\n")
+    assert lines.index("What the islands asked for") == lines.index(third) - 1
+    assert lines.index("Next steps") == lines.index(fourth) - 1
+
+
+def test_another_articles_headline_or_a_box_heading_between_paragraphs_is_not_taken_for_a_section() -> None:
+    first, second, third, fourth = PARAGRAPHS
+    record = _record(_unnamed_page(
+        f"<p>{first}</p><h3><a href='/news/2026/03/01/ferry-strike-ends'>Ferry strike ends after two weeks</a></h3>"
+        f"<p>{second}</p><h4>Related links</h4><ul><li><a href='/news/terminal'>The new terminal</a></li></ul>"
+        f"<p>{third}</p><p>{fourth}</p>"
+    ))
+    assert fourth in record.text
+    assert "Ferry strike ends" not in record.text
+    assert "Related links" not in record.text

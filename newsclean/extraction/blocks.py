@@ -470,6 +470,14 @@ def _is_link_only(block: Block, page: PageContext) -> bool:
     return linked >= rules.LINK_ONLY_SHARE * (len(folded.split()) - labels)
 
 
+def drop_trailing_headings(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Headings left at the body's end once what they introduced is gone (a comments box's title)."""
+    end = len(blocks)
+    while end and blocks[end - 1].kind == "heading":
+        end -= 1
+    return blocks[:end]
+
+
 BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_repeated_runs,
     drop_title_repeat,
@@ -490,6 +498,7 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_tail_credits,
     drop_top_metadata_lines,
     drop_title_repeat,
+    drop_trailing_headings,
 )
 
 

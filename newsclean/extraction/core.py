@@ -28,6 +28,7 @@ from newsclean.extraction.blocks import (
     clean_blocks,
     fold,
     is_cut_off,
+    tidy,
 )
 from newsclean.extraction.metadata import StructuredData, iso_datetime, page_metadata, structured_data
 from newsclean.extraction.prune import masked_article, paragraph_words, prune_noise, unmask
@@ -37,7 +38,7 @@ from newsclean.extraction.pagetype import (
     reason_from_body,
     reason_from_markup_or_url,
 )
-from newsclean.record import ArticleRecord, DiscoveredVia, content_hash, record_id, utc_now
+from newsclean.record import ArticleRecord, DiscoveredVia, content_hash, count_words, record_id, utc_now
 from newsclean.urls import hostname, normalize_url, same_site
 
 logger = logging.getLogger(__name__)
@@ -211,7 +212,7 @@ def _best_body(
         body, verdict = wider, _body_verdict(wider, signals, page, config)
     if (unmasked := _masked_article_body(tree, url, page, body, page_paragraph_words)) is not None:
         body, verdict = unmasked, _body_verdict(unmasked, signals, page, config)
-    return body, verdict
+    return _with_headings_restored(body, tree), verdict
 
 
 @dataclass(frozen=True)
@@ -312,6 +313,72 @@ def _with_lists_left_out(tree: HtmlElement, url: str, page: PageContext, body: B
     if gain < rules.LISTS_MIN_GAIN * body.raw_words:
         return None
     return Body(wider.raw[: shared[-1] + 1], page)
+
+
+def _with_headings_restored(body: Body, tree: HtmlElement) -> Body:
+    """The body with the section headings trafilatura left out put back (its fallback for pages with no
+    article container it knows keeps paragraphs only): a heading outside menus and boxes, not a link to
+    another page, put before the body block that opens with the paragraph right after it."""
+    openings = {_text_key(block.text): index for index, block in enumerate(body.raw) if block.kind != "heading"}
+    present = {block.folded for block in body.raw}
+    inserts: dict[int, list[Block]] = {}
+    for heading in _SECTION_HEADINGS(tree):
+        text = tidy(" ".join(_VISIBLE_TEXT(heading)))
+        if not text or count_words(text) > rules.HEADING_MAX_WORDS or fold(text) in present:
+            continue
+        paragraph = _paragraph_after(heading)
+        if paragraph is None or _is_headline_link(heading, text):
+            continue
+        index = openings.get(_text_key(paragraph.text_content()))
+        if index is not None:
+            inserts.setdefault(index, []).append(Block("heading", text))
+    if not inserts:
+        return body
+    raw = [restored for index, block in enumerate(body.raw) for restored in (*inserts.get(index, ()), block)]
+    return Body(raw, body.page)
+
+
+_SECTION_HEADINGS = XPath(
+    "//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+    "[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside)]"
+)
+_VISIBLE_TEXT = XPath(".//text()[not(ancestor::style or ancestor::script or ancestor::noscript)]")
+_OFFSITE_LINK_TEXT = XPath(".//a[not(starts-with(@href, '#'))]//text()")
+_KEY_CHARS = 80
+_SECTION_OPENERS = frozenset({"p", "ul", "ol", "blockquote"})
+_SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_WRAPPER_LEVELS = 3
+
+
+def _paragraph_after(heading: HtmlElement, depth: int = 0) -> HtmlElement | None:
+    """The paragraph or list that comes right after the heading, with nothing but wrappers and
+    subheadings between them."""
+    node: HtmlElement | None = heading
+    for _ in range(_WRAPPER_LEVELS):
+        if node is None or node.getnext() is not None:
+            break
+        node = node.getparent()
+    following = node.getnext() if node is not None else None
+    for _ in range(_WRAPPER_LEVELS):
+        if following is None or following.tag in _SECTION_OPENERS or len(following) == 0 or (following.text or "").strip():
+            break
+        following = following[0]
+    if following is None:
+        return None
+    if following.tag in _SUBHEADINGS and depth < _WRAPPER_LEVELS:
+        return _paragraph_after(following, depth + 1)
+    return following if following.tag in _SECTION_OPENERS else None
+
+
+def _is_headline_link(heading: HtmlElement, text: str) -> bool:
+    """A heading that is a link to another page: another article's headline."""
+    linked = "".join(_OFFSITE_LINK_TEXT(heading))
+    return len(linked.split()) * 2 > count_words(text)
+
+
+def _text_key(text: str) -> str:
+    """A paragraph's opening characters, spacing left out: the same in the page and in trafilatura's text."""
+    return "".join(text.split())[:_KEY_CHARS]
 
 
 def _plain_list_item_words(tree: HtmlElement) -> int:

@@ -463,3 +463,7 @@ ABOUT_AUTHOR_HEADINGS = (
 )
 ABOUT_AUTHOR_HEADING_RE = re.compile(rf"^(?:{_alt(ABOUT_AUTHOR_HEADINGS)})\s*:?\s*$", re.IGNORECASE)
 AUTHOR_BOX_MAX_WORDS = 300
+
+# A section heading trafilatura left out is put back before the body paragraph it introduces when it
+# has at most this many words.
+HEADING_MAX_WORDS = 20
