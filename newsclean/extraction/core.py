@@ -319,35 +319,33 @@ def _with_headings_restored(body: Body, tree: HtmlElement) -> Body:
     """The body with the section headings trafilatura left out put back (its fallback for pages with no
     article container it knows keeps paragraphs only): a heading outside menus and boxes, not a link to
     another page, put before the body block that opens with the paragraph right after it."""
+    if any(block.kind == "heading" for block in body.raw):
+        return body
     openings = {_text_key(block.text): index for index, block in enumerate(body.raw) if block.kind != "heading"}
     present = {block.folded for block in body.raw}
     inserts: dict[int, list[Block]] = {}
-    for heading in _SECTION_HEADINGS(tree):
-        text = tidy(" ".join(_VISIBLE_TEXT(heading)))
-        if not text or count_words(text) > rules.HEADING_MAX_WORDS or fold(text) in present:
-            continue
+    for heading in tree.iter(*_SUBHEADINGS):
         paragraph = _paragraph_after(heading)
-        if paragraph is None or _is_headline_link(heading, text):
+        index = openings.get(_text_key(paragraph.text_content())) if paragraph is not None else None
+        if index is None or _OUTSIDE_ARTICLE(heading):
             continue
-        index = openings.get(_text_key(paragraph.text_content()))
-        if index is not None:
-            inserts.setdefault(index, []).append(Block("heading", text))
+        text = tidy(" ".join(_VISIBLE_TEXT(heading)))
+        if text and count_words(text) <= rules.HEADING_MAX_WORDS and fold(text) not in present:
+            if not _is_headline_link(heading, text):
+                inserts.setdefault(index, []).append(Block("heading", text))
     if not inserts:
         return body
     raw = [restored for index, block in enumerate(body.raw) for restored in (*inserts.get(index, ()), block)]
     return Body(raw, body.page)
 
 
-_SECTION_HEADINGS = XPath(
-    "//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-    "[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside)]"
-)
+_OUTSIDE_ARTICLE = XPath("boolean(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside)")
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::style or ancestor::script or ancestor::noscript)]")
 _OFFSITE_LINK_TEXT = XPath(".//a[not(starts-with(@href, '#'))]//text()")
 _KEY_CHARS = 80
-_SECTION_OPENERS = frozenset({"p", "ul", "ol", "blockquote"})
-_SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _WRAPPER_LEVELS = 3
+_SECTION_OPENERS = frozenset({"p", "ul", "ol", "blockquote"})
+_SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 def _paragraph_after(heading: HtmlElement, depth: int = 0) -> HtmlElement | None:
