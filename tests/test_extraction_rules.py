@@ -431,3 +431,36 @@ def test_another_articles_headline_or_a_box_heading_between_paragraphs_is_not_ta
     assert fourth in record.text
     assert "Ferry strike ends" not in record.text
     assert "Related links" not in record.text
+
+
+def test_readers_comments_are_found_by_their_reply_links_when_no_class_names_them() -> None:
+    comments = "".join(
+        f"<li><div><a href='/profile/{name.lower()}'>{name}</a> <span>March 2, 2026 at {hour}:15 pm</span></div>"
+        f"<p>{text}</p><a href='?replytocom={hour}'>Reply</a></li>"
+        for name, hour, text in (
+            ("Maren", 3, "I took the late ferry every Friday last summer and it was always full by the second stop, so this is welcome news."),
+            ("Tobias", 4, "Will the timetable on the island side change too? The last bus from the harbour leaves before the ferry arrives."),
+            ("Ines", 5, "Good decision, but the board should publish the passenger numbers for each crossing rather than one total for the year."),
+        )
+    )
+    record = _record(
+        "<html lang='en'><head><title>Night ferry to the islands extended</title>"
+        "<meta property='og:type' content='article'></head><body><div>"
+        f"<div><h1>Night ferry to the islands extended</h1>{_paragraphs()}</div>"
+        f"<div><h3>3 thoughts on this story</h3><ol>{comments}</ol></div></div></body></html>"
+    )
+    assert PARAGRAPHS[-1] in record.text
+    assert "second stop" not in record.text
+    assert "passenger numbers for each crossing" not in record.text
+
+
+def test_a_page_whose_own_text_carries_a_reply_link_keeps_it() -> None:
+    posts = "".join(
+        f"<div><p>{text}</p><button>Reply</button></div>" for text in PARAGRAPHS
+    )
+    record = _record(
+        "<html lang='en'><head><title>Night ferry to the islands extended</title>"
+        f"<meta property='og:type' content='article'></head><body><div>{posts}</div></body></html>"
+    )
+    assert PARAGRAPHS[0] in record.text
+    assert PARAGRAPHS[-1] in record.text

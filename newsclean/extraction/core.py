@@ -184,7 +184,7 @@ def analyse_tree(
         openings=site.openings if site else {},
         description=metadata.description or "",
     )
-    prune_noise(tree)
+    prune_noise(tree, page.link_texts)
     body, verdict = _best_body(tree, url, page, signals, config)
     if verdict is not None:
         return Extraction(Rejection(url, verdict, f"{body.words} words"))

@@ -4,6 +4,7 @@ reverse, article text that trafilatura would take for boilerplate (swallowing wr
 from __future__ import annotations
 
 import re
+from collections import Counter
 from itertools import islice
 
 from lxml.etree import XPath
@@ -11,14 +12,16 @@ from lxml.html import HtmlElement
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
 from newsclean.extraction import rules
+from newsclean.extraction.blocks import fold
 
 PROMPT_ELEMENT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "label", "button", "strong")
 LONG_PARAGRAPH_WORDS = 20
 
 
-def prune_noise(tree: HtmlElement) -> None:
+def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> None:
     """Remove, in place, what never holds article text, and unmask the article text that is marked up
-    like boilerplate."""
+    like boilerplate. `link_texts`: the folded texts of the page's links (a comment thread is looked
+    for only when one of them is a "Reply" link)."""
     for wrapper in _page_wrappers(tree):
         wrapper.tag = "div"
     _unname_heading_anchors(tree)
@@ -30,6 +33,9 @@ def prune_noise(tree: HtmlElement) -> None:
         _drop(widget)
     for card in _hover_cards(tree):
         _drop(card)
+    if rules.REPLY_LABELS & link_texts:
+        for thread in _comment_threads(tree):
+            _drop(thread)
     for box in _content_boxes(tree):
         box.set("class", rules.MASKING_CLASS_TOKEN_RE.sub(" ", box.get("class", "")).strip())
 
@@ -62,6 +68,43 @@ def _hover_cards(tree: HtmlElement) -> list[HtmlElement]:
     """Cards that pop up over a name linked in a paragraph: a picture and links to other articles,
     inline in the paragraph's markup (the innermost such span)."""
     return list(_HOVER_CARDS(tree))
+
+
+_REPLY_CONTROLS = XPath(
+    f"//*[self::a or self::button][string-length(normalize-space()) <= {rules.REPLY_LABEL_MAX_CHARS}]"
+    "[not(ancestor::p)]"
+)
+
+
+def _comment_threads(tree: HtmlElement) -> list[HtmlElement]:
+    """The readers' comments, found by their "Reply" links or buttons (in several languages) rather than
+    by class names: the largest element holding most of them and neither the page's headline nor its
+    first sentence-long text (comments follow the article)."""
+    replies = [
+        control for control in _REPLY_CONTROLS(tree)
+        if fold(control.text_content()) in rules.REPLY_LABELS
+    ]
+    if len(replies) < rules.COMMENT_THREAD_MIN_REPLIES:
+        return []
+    holding = Counter(ancestor for control in replies for ancestor in control.iterancestors())
+    opening = next((text.getparent() for text in _FIRST_SENTENCE(tree)), None)
+    candidates = {
+        element for element, count in holding.items()
+        if count >= rules.COMMENT_THREAD_SHARE * len(replies) and _may_be_thread(element, opening)
+    }
+    return [element for element in candidates if not any(a in candidates for a in element.iterancestors())]
+
+
+_FIRST_SENTENCE = XPath(
+    "(//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+    f"[string-length(normalize-space()) > {rules.LOOSE_SENTENCE_MIN_CHARS}])[1]"
+)
+
+
+def _may_be_thread(element: HtmlElement, opening: HtmlElement | None) -> bool:
+    if element.tag in ("body", "html") or element.find(".//h1") is not None:
+        return False
+    return opening is None or not (opening is element or any(a is element for a in opening.iterancestors()))
 
 
 _HOLDS_CONTENT = f"[.//table or count(.//p) >= {rules.CONTENT_BOX_MIN_PARAGRAPHS}]"

@@ -467,3 +467,14 @@ AUTHOR_BOX_MAX_WORDS = 300
 # A section heading trafilatura left out is put back before the body paragraph it introduces when it
 # has at most this many words.
 HEADING_MAX_WORDS = 20
+
+# Readers' comments: the largest element holding COMMENT_THREAD_SHARE of a page's "Reply" links or
+# buttons, when there are at least COMMENT_THREAD_MIN_REPLIES of them, is pruned (see prune._comment_threads).
+REPLY_LABELS = frozenset(
+    {"reply", "reply to this", "antworten", "répondre", "responder", "rispondi", "reageer", "beantwoorden", "odpowiedz"}
+)
+REPLY_LABEL_MAX_CHARS = 20
+COMMENT_THREAD_MIN_REPLIES = 3
+COMMENT_THREAD_SHARE = 0.8
+# A text run this long is a sentence of prose, not a label or a menu entry.
+LOOSE_SENTENCE_MIN_CHARS = 100
