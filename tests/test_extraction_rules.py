@@ -464,3 +464,21 @@ def test_a_page_whose_own_text_carries_a_reply_link_keeps_it() -> None:
     )
     assert PARAGRAPHS[0] in record.text
     assert PARAGRAPHS[-1] in record.text
+
+
+def test_a_related_heading_followed_by_dated_teaser_cards_with_long_excerpts_is_dropped() -> None:
+    excerpt = (
+        "Long in the shadow of the mainland hubs, the island airport has spent two years and most of its budget on a "
+        "new terminal, and the first passengers to use it this winter say the wait was worth it for the view alone."
+    )
+    cards = "".join(
+        f"<p>{label}</p><p>Dec {day}, 2026</p><p>{headline}</p><p>{excerpt}</p>"
+        for label, day, headline in (
+            ("Airlines", 19, "The island terminal opens its doors"),
+            ("Travel", 18, "Winter timetable for the harbour buses"),
+            ("Daily", 17, "A new shuttle for the northern quay"),
+        )
+    )
+    record = _record(_page(_paragraphs() + "<h3>Read this next</h3>" + cards))
+    assert record.text.endswith(PARAGRAPHS[-1])
+    assert "island terminal" not in record.text

@@ -394,15 +394,15 @@ def _is_kicker(block: Block, page: PageContext) -> bool:
 
 def drop_related_sections(blocks: list[Block], page: PageContext) -> list[Block]:
     """A "Related articles" heading and the teasers (links, cut-off excerpts) that follow it, or that
-    closes the body with nothing after it but teaser-sized blocks (headlines, dates, section labels,
-    one-line excerpts)."""
+    closes the body with nothing after it but teaser cards: teaser-sized blocks (headlines, dates, section
+    labels, one-line excerpts), or excerpts with date lines among them."""
     kept: list[Block] = []
     index = 0
     while index < len(blocks):
         end = index
         if rules.RELATED_HEADING_RE.match(blocks[index].text):
             end = _teasers_end(blocks, index + 1, page)
-            if all(b.words <= rules.TEASER_BLOCK_MAX_WORDS for b in blocks[end:]):
+            if _are_teaser_cards(blocks[end:]):
                 end = len(blocks)
         if end > index + 1 or end == len(blocks):
             index = end
@@ -410,6 +410,12 @@ def drop_related_sections(blocks: list[Block], page: PageContext) -> list[Block]
         kept.append(blocks[index])
         index += 1
     return kept
+
+
+def _are_teaser_cards(blocks: list[Block]) -> bool:
+    if all(b.words <= rules.TEASER_BLOCK_MAX_WORDS for b in blocks):
+        return True
+    return sum(1 for b in blocks if b.words <= rules.BYLINE_MAX_WORDS and _is_date_part(b.text)) >= rules.TEASER_CARD_MIN_DATES
 
 
 def _teasers_end(blocks: list[Block], start: int, page: PageContext) -> int:

@@ -360,6 +360,8 @@ READ_MORE_RE = re.compile(rf"^(?:{_alt(READ_MORE_LABELS)})\b")
 TEASER_MAX_WORDS = 60
 # After a related heading, a body's end made only of blocks this short is teasers (headlines, dates, labels).
 TEASER_BLOCK_MAX_WORDS = 30
+# ... or blocks of any length with this many date lines among them (each card's publication date).
+TEASER_CARD_MIN_DATES = 3
 # Site knowledge: blocks longer than this are never treated as a host's boilerplate; a teaser
 # is matched to the article whose first OPENING_WORDS words it repeats.
 BOILERPLATE_MAX_WORDS = 60
