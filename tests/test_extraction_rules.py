@@ -482,3 +482,10 @@ def test_a_related_heading_followed_by_dated_teaser_cards_with_long_excerpts_is_
     record = _record(_page(_paragraphs() + "<h3>Read this next</h3>" + cards))
     assert record.text.endswith(PARAGRAPHS[-1])
     assert "island terminal" not in record.text
+
+
+def test_a_templates_lorem_ipsum_placeholder_text_is_dropped() -> None:
+    placeholder = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore."
+    record = _record(_page(_paragraphs(placeholder)))
+    assert PARAGRAPHS[-1] in record.text
+    assert "Lorem ipsum" not in record.text

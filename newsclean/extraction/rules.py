@@ -339,8 +339,9 @@ AUTHOR_PATH_RE = re.compile(
 AUTHOR_NAME_MAX_WORDS = 4
 AUTHORS_MAX = 3
 
-# A lone identifier-like token left by ad placeholders and widgets ("spot_img").
-PLACEHOLDER_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+# A lone identifier-like token left by ad placeholders and widgets ("spot_img"), and a template's
+# placeholder text ("Lorem ipsum dolor sit amet, ...").
+PLACEHOLDER_RE = re.compile(r"^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|(?i:lorem ipsum dolor sit amet)\b)")
 
 # Share of a block's words inside links above which the block is a link, not prose.
 LINK_ONLY_SHARE = 0.9
