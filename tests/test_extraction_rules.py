@@ -489,3 +489,16 @@ def test_a_templates_lorem_ipsum_placeholder_text_is_dropped() -> None:
     record = _record(_page(_paragraphs(placeholder)))
     assert PARAGRAPHS[-1] in record.text
     assert "Lorem ipsum" not in record.text
+
+
+def test_a_bio_closing_the_body_that_opens_with_the_bylines_name_is_dropped() -> None:
+    bio = (
+        "Ann Example (@annexample) covers the harbour and the islands for the Island Post. She worked as a "
+        "ferry deckhand before starting in journalism in 2011 and holds a degree in maritime history."
+    )
+    record = _record(_page(_paragraphs(bio), head="<meta name='author' content='Ann Example'>"))
+    assert record.authors == ["Ann Example"]
+    assert record.text.endswith(PARAGRAPHS[-1])
+    quoted = "Ann Example is a name the board chair used twice in Tuesday's meeting, to the reporter's surprise."
+    kept = _record(_page(_paragraphs(quoted, *PARAGRAPHS), head="<meta name='author' content='Ann Example'>"))
+    assert quoted in kept.text

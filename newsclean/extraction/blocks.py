@@ -52,6 +52,7 @@ class PageContext:
     openings: Mapping[int, int] = field(default_factory=dict)
     description: str = ""
     anchor_texts: frozenset[str] = frozenset()
+    authors: tuple[str, ...] = ()
 
     @cached_property
     def long_link_texts(self) -> tuple[str, ...]:
@@ -312,12 +313,19 @@ def _linked_share(items: list[str], page: PageContext) -> float:
 
 
 def drop_author_box(blocks: list[Block], page: PageContext) -> list[Block]:
-    """An "About the author" heading in the body's last third, with the short bio after it."""
+    """An "About the author" heading in the body's last third, with the short bio after it; or a bio
+    there that opens with the byline's name ("Ann Example is a reporter who...")."""
     for index, block in enumerate(blocks):
-        is_heading = rules.ABOUT_AUTHOR_HEADING_RE.match(block.text)
-        if is_heading and _closes_body(blocks, index, rules.AUTHOR_BOX_MAX_WORDS):
+        starts_box = rules.ABOUT_AUTHOR_HEADING_RE.match(block.text) or _is_author_bio(block, page)
+        if starts_box and _closes_body(blocks, index, rules.AUTHOR_BOX_MAX_WORDS):
             return blocks[:index]
     return blocks
+
+
+def _is_author_bio(block: Block, page: PageContext) -> bool:
+    if block.kind != "paragraph" or block.words > rules.AUTHOR_BIO_MAX_WORDS:
+        return False
+    return any(block.text.startswith(name) for name in page.authors if len(name.split()) > 1)
 
 
 def _closes_body(blocks: list[Block], index: int, max_words: int) -> bool:

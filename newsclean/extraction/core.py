@@ -183,6 +183,7 @@ def analyse_tree(
         boilerplate=site.boilerplate if site else frozenset(),
         openings=site.openings if site else {},
         description=metadata.description or "",
+        authors=tuple(_authors(metadata.author)),
     )
     prune_noise(tree, page.link_texts)
     body, verdict = _best_body(tree, url, page, signals, config)

@@ -466,6 +466,8 @@ ABOUT_AUTHOR_HEADINGS = (
 )
 ABOUT_AUTHOR_HEADING_RE = re.compile(rf"^(?:{_alt(ABOUT_AUTHOR_HEADINGS)})\s*:?\s*$", re.IGNORECASE)
 AUTHOR_BOX_MAX_WORDS = 300
+# ... or a paragraph of at most AUTHOR_BIO_MAX_WORDS opening with the byline's full name.
+AUTHOR_BIO_MAX_WORDS = 120
 
 # A section heading trafilatura left out is put back before the body paragraph it introduces when it
 # has at most this many words.
