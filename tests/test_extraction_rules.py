@@ -502,3 +502,27 @@ def test_a_bio_closing_the_body_that_opens_with_the_bylines_name_is_dropped() ->
     quoted = "Ann Example is a name the board chair used twice in Tuesday's meeting, to the reporter's surprise."
     kept = _record(_page(_paragraphs(quoted, *PARAGRAPHS), head="<meta name='author' content='Ann Example'>"))
     assert quoted in kept.text
+
+
+def test_comments_after_their_heading_are_dropped_but_a_discussion_section_is_kept() -> None:
+    comments = (
+        "<h3>2 Comments</h3><p>Maren, March 2, 2026</p>"
+        "<p>I took the late ferry every Friday last summer and it was always full by the second stop.</p>"
+        "<p>Tobias, March 3, 2026</p><p>Will the island buses wait for the last ferry now, or not?</p>"
+    )
+    story = _paragraphs(*LONGER_STORY)
+    record = _record(_unnamed_page(story + comments))
+    assert record.text.endswith(LONGER_STORY[-1])
+    assert "second stop" not in record.text
+    discussion = "<h2>Discussion</h2><p>" + PARAGRAPHS[0].replace("voted", "decided") + "</p>"
+    kept = _record(_unnamed_page(story + discussion))
+    assert kept.text.endswith(PARAGRAPHS[0].replace("voted", "decided"))
+
+
+LONGER_STORY = [
+    "Harbour staff counted the passengers on every late crossing during the trial, and the figures went to the board each month.",
+    "The busiest nights were Fridays and Saturdays in July, when the last ferry left with every seat taken and cars waiting on the quay.",
+    "Several island shops stayed open later to serve the evening visitors, and two cafés on the north island hired extra staff.",
+    "The ferry company has said it will keep the same vessel on the route, though it plans a refit in February before the season starts.",
+    "Residents of the smaller islands asked for the late crossing to call at their jetties too; the board will study the request.",
+]

@@ -334,6 +334,21 @@ def _closes_body(blocks: list[Block], index: int, max_words: int) -> bool:
     return index >= len(blocks) * 2 // 3 and sum(b.words for b in blocks[index + 1 :]) <= max_words
 
 
+def drop_comments(blocks: list[Block], page: PageContext) -> list[Block]:
+    """The readers' comments, from their heading ("12 Comments", "Leave a Reply") after the story on."""
+    words_before = 0
+    for index, block in enumerate(blocks):
+        if words_before >= rules.COMMENTS_MIN_WORDS_BEFORE and _is_comments_heading(block):
+            return blocks[:index]
+        words_before += block.words
+    return blocks
+
+
+def _is_comments_heading(block: Block) -> bool:
+    text = block.text.strip().rstrip(":.!")
+    return block.words <= rules.COMMENTS_HEADING_MAX_WORDS and bool(rules.COMMENTS_HEADING_RE.fullmatch(text))
+
+
 def drop_tail_credits(blocks: list[Block], page: PageContext) -> list[Block]:
     """Credit, contact, author-bio, date and company-boilerplate lines among the last blocks of the body."""
     tail_start = max(0, len(blocks) - rules.TAIL_BLOCKS)
@@ -509,6 +524,7 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_reader_prompts,
     drop_page_furniture,
     drop_author_box,
+    drop_comments,
     drop_tail_credits,
     drop_top_metadata_lines,
     drop_title_repeat,

@@ -473,6 +473,19 @@ AUTHOR_BIO_MAX_WORDS = 120
 # has at most this many words.
 HEADING_MAX_WORDS = 20
 
+# The heading of the readers' comments ("12 Comments", "Leave a Reply", "Kommentare (3)"): with at least
+# COMMENTS_MIN_WORDS_BEFORE words of body before it, it and all after it are dropped.
+_COMMENT_WORDS = r"(?:comments?|kommentare?|commentaires?|comentarios?|comentários?|commenti|reacties)"
+COMMENTS_HEADING_RE = re.compile(
+    rf"^(?:\d+\s+)?{_COMMENT_WORDS}(?:\s*\(\d+\))?"
+    r"|^\d+\s+(?:responses?|replies|reactions?)"
+    r"|^\d+\s+(?:thoughts?|responses?|replies|comments?)\s+(?:on|to)\b.*"
+    r"|^(?:leave|post|add|write) a (?:comment|reply|response)|^join the (?:conversation|discussion)",
+    re.IGNORECASE,
+)
+COMMENTS_HEADING_MAX_WORDS = 12
+COMMENTS_MIN_WORDS_BEFORE = 150
+
 # Readers' comments: the largest element holding COMMENT_THREAD_SHARE of a page's "Reply" links or
 # buttons, when there are at least COMMENT_THREAD_MIN_REPLIES of them, is pruned (see prune._comment_threads).
 REPLY_LABELS = frozenset(
