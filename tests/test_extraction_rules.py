@@ -526,3 +526,19 @@ LONGER_STORY = [
     "The ferry company has said it will keep the same vessel on the route, though it plans a refit in February before the season starts.",
     "Residents of the smaller islands asked for the late crossing to call at their jetties too; the board will study the request.",
 ]
+
+
+def _undated_page(under_headline: str) -> str:
+    return (
+        "<html lang='en'><head><title>Night ferry to the islands extended</title>"
+        "<meta property='og:type' content='article'></head><body><article>"
+        f"<h1>Night ferry to the islands extended</h1>{under_headline}{_paragraphs()}</article>"
+        "<footer><p>Copyright 2024 Island Post</p></footer></body></html>"
+    )
+
+
+def test_a_date_line_under_the_headline_dates_a_page_that_declares_no_date() -> None:
+    url = "https://islandpost.example/news/night-ferry-extended"
+    assert _record(_undated_page("<div><span>Nov 21, 2018</span></div>"), url).published == "2018-11-21T00:00:00"
+    assert _record(_undated_page("<p>Last updated: November 13, 2025</p>"), url).published == "2025-11-13T00:00:00"
+    assert _record(_undated_page("<p>By Ann Example</p>"), url).published is None

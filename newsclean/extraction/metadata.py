@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from htmldate import find_date
+from htmldate.extractors import try_date_expr
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.json_metadata import normalize_authors
@@ -49,6 +50,27 @@ class StructuredData:
     modified: str | None = None
 
 
+DATE_LINE_MAX_WORDS = 8
+DATE_LINE_SEARCH_ELEMENTS = 30
+EARLIEST_DATE = datetime(1995, 1, 1)
+_AFTER_HEADLINE = XPath(
+    f"(//h1)[1]/following::*[not(self::script or self::style)][position() <= {DATE_LINE_SEARCH_ELEMENTS}]"
+)
+
+
+def _date_under_headline(tree: HtmlElement) -> str | None:
+    """The day of a date line shown just after the headline ("Nov 21, 2018", "Last updated: November 13,
+    2025"), for pages that declare no date: htmldate without its whole-page text search finds none, and
+    with it guesses from any number on the page."""
+    for element in _AFTER_HEADLINE(tree):
+        text = element.text
+        if text and len(text.split()) <= DATE_LINE_MAX_WORDS and any(char.isdigit() for char in text):
+            day: str | None = try_date_expr(text, "%Y-%m-%d", False, EARLIEST_DATE, datetime.now())
+            if day:
+                return day
+    return None
+
+
 def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Document:
     """Title, author, canonical URL, site name, date, description, image and tags of a page."""
     document = examine_meta(tree)
@@ -62,8 +84,10 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
     document.author = document.author or _extract_author(tree)
     document.url = document.url or extract_url(tree, url)
     document.sitename = (document.sitename or extract_sitename(tree) or "").lstrip("@") or None
-    document.date = structured.published or find_date(
-        tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d", url=document.url or url
+    document.date = (
+        structured.published
+        or find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d", url=document.url or url)
+        or _date_under_headline(tree)
     )
     document.clean_and_trim()
     document.title = headline(tree, document.title or "", document.sitename)
