@@ -542,3 +542,14 @@ def test_a_date_line_under_the_headline_dates_a_page_that_declares_no_date() -> 
     assert _record(_undated_page("<div><span>Nov 21, 2018</span></div>"), url).published == "2018-11-21T00:00:00"
     assert _record(_undated_page("<p>Last updated: November 13, 2025</p>"), url).published == "2025-11-13T00:00:00"
     assert _record(_undated_page("<p>By Ann Example</p>"), url).published is None
+
+
+def test_an_article_written_with_line_breaks_in_one_element_comes_out_in_paragraphs() -> None:
+    lines = [*PARAGRAPHS, *LONGER_STORY, *(p.replace("the ", "that ") for p in LONGER_STORY), "Fares stay the same."]
+    body = "<br><br>".join(lines[:6]) + "<h2>What happens next</h2>" + "<br><br>".join(lines[6:])
+    record = _record(
+        "<html lang='en'><head><title>Night ferry to the islands extended</title>"
+        "<meta property='og:type' content='article'></head><body><h1>Night ferry to the islands extended</h1>"
+        f"<div class='entry'><div>{body}</div></div></body></html>"
+    )
+    assert record.text.split("\n\n") == [*lines[:6], "What happens next", *lines[6:]]

@@ -78,11 +78,54 @@ def body_blocks(body: _Element) -> list[Block]:
     """
     blocks = _loose_text(body.text)
     for element in body:
-        text = _list_text(element) if element.tag == "list" else tidy(" ".join(element.itertext()))
-        if text:
-            blocks.append(Block(kind=_kind(element.tag), text=text))
+        blocks.extend(_element_blocks(element))
         blocks.extend(_loose_text(element.tail))
     return blocks
+
+
+def _element_blocks(element: _Element) -> list[Block]:
+    """An element's block, or, for a long paragraph that holds headings, lists or paragraphs of its own
+    or blank-line breaks (a whole article that trafilatura kept as one element), its parts."""
+    if element.tag == "list":
+        text = _list_text(element)
+    else:
+        text = tidy(" ".join(element.itertext()))
+        if element.tag == "p" and count_words(text) >= rules.SPLIT_PARAGRAPH_MIN_WORDS:
+            if any(_splits_paragraph(child) for child in element):
+                return _paragraph_parts(element)
+    return [Block(kind=_kind(element.tag), text=text)] if text else []
+
+
+def _splits_paragraph(child: _Element) -> bool:
+    return child.tag in _NESTED_BLOCK_TAGS or _is_blank_line(child)
+
+
+def _is_blank_line(child: _Element) -> bool:
+    """A line break followed by another with nothing but spacing between them."""
+    following = child.getnext()
+    return child.tag == "lb" and following is not None and following.tag == "lb" and not (child.tail or "").strip()
+
+
+def _paragraph_parts(element: _Element) -> list[Block]:
+    blocks: list[Block] = []
+    pending: list[str] = [element.text or ""]
+    for child in element:
+        if _splits_paragraph(child):
+            blocks.extend(_loose_paragraph(pending))
+            blocks.extend(_element_blocks(child) if child.tag != "lb" else [])
+            pending = [child.tail or ""]
+        else:
+            pending.extend((" ".join(child.itertext()), child.tail or ""))
+    blocks.extend(_loose_paragraph(pending))
+    return blocks
+
+
+def _loose_paragraph(parts: list[str]) -> list[Block]:
+    text = tidy(" ".join(parts))
+    return [Block(kind="paragraph", text=text)] if text else []
+
+
+_NESTED_BLOCK_TAGS = frozenset({"head", "list", "p", "quote", "table"})
 
 
 def _loose_text(text: str | None) -> list[Block]:
