@@ -553,3 +553,14 @@ def test_an_article_written_with_line_breaks_in_one_element_comes_out_in_paragra
         f"<div class='entry'><div>{body}</div></div></body></html>"
     )
     assert record.text.split("\n\n") == [*lines[:6], "What happens next", *lines[6:]]
+
+
+def test_an_article_swallowed_by_an_unclosed_menu_button_comes_out_in_paragraphs() -> None:
+    story = [*LONGER_STORY, *(p.replace("the ", "that ") for p in LONGER_STORY)]
+    record = _record(
+        "<html lang='en'><head><title>Night ferry to the islands extended</title>"
+        "<meta property='og:type' content='article'></head><body><div><button><span>Menu</span>"
+        f"<main><article><h1>Night ferry to the islands extended</h1>{_paragraphs(*story)}</article></main>"
+        "</body></html>"
+    )
+    assert record.text.split("\n\n") == [*PARAGRAPHS, *story]

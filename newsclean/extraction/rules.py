@@ -436,9 +436,10 @@ CONTENT_BOX_MIN_PARAGRAPHS = 2
 # Such boxes whose attributes name one of these are shop widgets (product cards), not article text.
 COMMERCE_BOX_TOKENS = ("product", "shop", "commerce", "affiliate", "buy")
 COMMERCE_BOX_RE = re.compile(_alt(COMMERCE_BOX_TOKENS), re.IGNORECASE)
-# Elements that are boilerplate by their tag. One that holds this share of the page's <p> words
-# (and at least SWALLOWED_MIN_WORDS) was left unclosed and swallowed the article: it becomes a div.
-WRAPPER_PRONE_TAGS = ("aside", "nav", "header", "footer")
+# Elements that are boilerplate by their tag, or that trafilatura removes (a button, a form). One that
+# holds this share of the page's <p> words (and at least SWALLOWED_MIN_WORDS) was left unclosed and
+# swallowed the article: it becomes a div.
+WRAPPER_PRONE_TAGS = ("aside", "nav", "header", "footer", "button", "form")
 SWALLOWED_SHARE = 0.8
 SWALLOWED_MIN_WORDS = 200
 # Boilerplate-marked or hidden containers that together hold this share of the page's <p> words are the
