@@ -564,3 +564,14 @@ def test_an_article_swallowed_by_an_unclosed_menu_button_comes_out_in_paragraphs
         "</body></html>"
     )
     assert record.text.split("\n\n") == [*PARAGRAPHS, *story]
+
+
+def test_an_article_laid_out_in_a_table_comes_out_in_paragraphs() -> None:
+    story = [*LONGER_STORY, *(p.replace("the ", "that ") for p in LONGER_STORY)]
+    record = _record(
+        "<html lang='en'><head><title>Night ferry to the islands extended</title>"
+        "<meta property='og:type' content='article'></head><body><table><tr><td>"
+        f"<h1>Night ferry to the islands extended</h1>{_paragraphs(*story)}"
+        "<h3>What happens next</h3><p>The board meets again in April.</p></td></tr></table></body></html>"
+    )
+    assert record.text.split("\n\n") == [*PARAGRAPHS, *story, "What happens next", "The board meets again in April."]

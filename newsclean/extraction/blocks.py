@@ -84,15 +84,13 @@ def body_blocks(body: _Element) -> list[Block]:
 
 
 def _element_blocks(element: _Element) -> list[Block]:
-    """An element's block, or, for a long paragraph that holds headings, lists or paragraphs of its own
-    or blank-line breaks (a whole article that trafilatura kept as one element), its parts."""
-    if element.tag == "list":
-        text = _list_text(element)
-    else:
-        text = tidy(" ".join(element.itertext()))
-        if element.tag == "p" and count_words(text) >= rules.SPLIT_PARAGRAPH_MIN_WORDS:
-            if any(_splits_paragraph(child) for child in element):
-                return _paragraph_parts(element)
+    """An element's block, or, for a long paragraph, table or list that holds headings, lists or
+    paragraphs of its own or blank-line breaks (a whole article that trafilatura kept as one element,
+    or laid out in a table), its parts."""
+    text = _list_text(element) if element.tag == "list" else tidy(" ".join(element.itertext()))
+    if element.tag in _SPLIT_TAGS and count_words(text) >= rules.SPLIT_PARAGRAPH_MIN_WORDS:
+        if any(_splits_paragraph(descendant) for descendant in element.iterdescendants()):
+            return _parts(element)
     return [Block(kind=_kind(element.tag), text=text)] if text else []
 
 
@@ -106,13 +104,17 @@ def _is_blank_line(child: _Element) -> bool:
     return child.tag == "lb" and following is not None and following.tag == "lb" and not (child.tail or "").strip()
 
 
-def _paragraph_parts(element: _Element) -> list[Block]:
+def _parts(element: _Element) -> list[Block]:
+    """The blocks of an element split at its nested blocks, table cells, list items and blank lines."""
     blocks: list[Block] = []
     pending: list[str] = [element.text or ""]
     for child in element:
-        if _splits_paragraph(child):
+        if _splits_paragraph(child) or child.tag in _LAYOUT_TAGS:
             blocks.extend(_loose_paragraph(pending))
-            blocks.extend(_element_blocks(child) if child.tag != "lb" else [])
+            if child.tag in _NESTED_BLOCK_TAGS:
+                blocks.extend(_element_blocks(child))
+            elif child.tag in _LAYOUT_TAGS:
+                blocks.extend(_parts(child))
             pending = [child.tail or ""]
         else:
             pending.extend((" ".join(child.itertext()), child.tail or ""))
@@ -126,6 +128,8 @@ def _loose_paragraph(parts: list[str]) -> list[Block]:
 
 
 _NESTED_BLOCK_TAGS = frozenset({"head", "list", "p", "quote", "table"})
+_SPLIT_TAGS = frozenset({"p", "list", "table"})
+_LAYOUT_TAGS = frozenset({"row", "cell", "item"})
 
 
 def _loose_text(text: str | None) -> list[Block]:

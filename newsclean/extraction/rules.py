@@ -470,8 +470,8 @@ AUTHOR_BOX_MAX_WORDS = 300
 # ... or a paragraph of at most AUTHOR_BIO_MAX_WORDS opening with the byline's full name.
 AUTHOR_BIO_MAX_WORDS = 120
 
-# A paragraph of trafilatura's of at least this many words is split at the headings, lists and
-# paragraphs it holds and at its blank lines (a whole article kept as one element).
+# A paragraph, table or list of trafilatura's of at least this many words is split at the headings,
+# lists and paragraphs it holds, its cells and items, and its blank lines (an article kept as one element).
 SPLIT_PARAGRAPH_MIN_WORDS = 300
 
 # A section heading trafilatura left out is put back before the body paragraph it introduces when it
