@@ -401,13 +401,17 @@ def test_an_about_the_author_box_closing_the_body_is_dropped() -> None:
     assert record.text.endswith(PARAGRAPHS[-1])
 
 
-def _unnamed_page(body: str) -> str:
-    """A page whose markup names none of its parts: no article element, no class or id."""
+def _bare_page(body: str) -> str:
+    """A page declared an article, with no date and nothing in its body but `body`."""
     return (
         "<html lang='en'><head><title>Night ferry to the islands extended</title>"
-        "<meta property='og:type' content='article'></head>"
-        f"<body><h1>Night ferry to the islands extended</h1><div><div>{body}</div></div></body></html>"
+        f"<meta property='og:type' content='article'></head><body>{body}</body></html>"
     )
+
+
+def _unnamed_page(body: str) -> str:
+    """A page whose markup names none of its parts: no article element, no class or id."""
+    return _bare_page(f"<h1>Night ferry to the islands extended</h1><div><div>{body}</div></div>")
 
 
 def test_section_headings_of_a_page_without_an_article_container_are_kept_in_place() -> None:
@@ -443,12 +447,10 @@ def test_readers_comments_are_found_by_their_reply_links_when_no_class_names_the
             ("Ines", 5, "Good decision, but the board should publish the passenger numbers for each crossing rather than one total for the year."),
         )
     )
-    record = _record(
-        "<html lang='en'><head><title>Night ferry to the islands extended</title>"
-        "<meta property='og:type' content='article'></head><body><div>"
-        f"<div><h1>Night ferry to the islands extended</h1>{_paragraphs()}</div>"
-        f"<div><h3>3 thoughts on this story</h3><ol>{comments}</ol></div></div></body></html>"
-    )
+    record = _record(_bare_page(
+        f"<div><div><h1>Night ferry to the islands extended</h1>{_paragraphs()}</div>"
+        f"<div><h3>3 thoughts on this story</h3><ol>{comments}</ol></div></div>"
+    ))
     assert PARAGRAPHS[-1] in record.text
     assert "second stop" not in record.text
     assert "passenger numbers for each crossing" not in record.text
@@ -458,10 +460,7 @@ def test_a_page_whose_own_text_carries_a_reply_link_keeps_it() -> None:
     posts = "".join(
         f"<div><p>{text}</p><button>Reply</button></div>" for text in PARAGRAPHS
     )
-    record = _record(
-        "<html lang='en'><head><title>Night ferry to the islands extended</title>"
-        f"<meta property='og:type' content='article'></head><body><div>{posts}</div></body></html>"
-    )
+    record = _record(_bare_page(f"<div>{posts}</div>"))
     assert PARAGRAPHS[0] in record.text
     assert PARAGRAPHS[-1] in record.text
 
@@ -547,31 +546,24 @@ def test_a_date_line_under_the_headline_dates_a_page_that_declares_no_date() -> 
 def test_an_article_written_with_line_breaks_in_one_element_comes_out_in_paragraphs() -> None:
     lines = [*PARAGRAPHS, *LONGER_STORY, *(p.replace("the ", "that ") for p in LONGER_STORY), "Fares stay the same."]
     body = "<br><br>".join(lines[:6]) + "<h2>What happens next</h2>" + "<br><br>".join(lines[6:])
-    record = _record(
-        "<html lang='en'><head><title>Night ferry to the islands extended</title>"
-        "<meta property='og:type' content='article'></head><body><h1>Night ferry to the islands extended</h1>"
-        f"<div class='entry'><div>{body}</div></div></body></html>"
-    )
+    record = _record(_bare_page(f"<h1>Night ferry to the islands extended</h1><div class='entry'><div>{body}</div></div>"))
     assert record.text.split("\n\n") == [*lines[:6], "What happens next", *lines[6:]]
 
 
+LONG_STORY = [*LONGER_STORY, *(p.replace("the ", "that ") for p in LONGER_STORY)]
+
+
 def test_an_article_swallowed_by_an_unclosed_menu_button_comes_out_in_paragraphs() -> None:
-    story = [*LONGER_STORY, *(p.replace("the ", "that ") for p in LONGER_STORY)]
-    record = _record(
-        "<html lang='en'><head><title>Night ferry to the islands extended</title>"
-        "<meta property='og:type' content='article'></head><body><div><button><span>Menu</span>"
-        f"<main><article><h1>Night ferry to the islands extended</h1>{_paragraphs(*story)}</article></main>"
-        "</body></html>"
-    )
-    assert record.text.split("\n\n") == [*PARAGRAPHS, *story]
+    record = _record(_bare_page(
+        "<div><button><span>Menu</span><main><article>"
+        f"<h1>Night ferry to the islands extended</h1>{_paragraphs(*LONG_STORY)}</article></main>"
+    ))
+    assert record.text.split("\n\n") == [*PARAGRAPHS, *LONG_STORY]
 
 
 def test_an_article_laid_out_in_a_table_comes_out_in_paragraphs() -> None:
-    story = [*LONGER_STORY, *(p.replace("the ", "that ") for p in LONGER_STORY)]
-    record = _record(
-        "<html lang='en'><head><title>Night ferry to the islands extended</title>"
-        "<meta property='og:type' content='article'></head><body><table><tr><td>"
-        f"<h1>Night ferry to the islands extended</h1>{_paragraphs(*story)}"
-        "<h3>What happens next</h3><p>The board meets again in April.</p></td></tr></table></body></html>"
-    )
-    assert record.text.split("\n\n") == [*PARAGRAPHS, *story, "What happens next", "The board meets again in April."]
+    record = _record(_bare_page(
+        f"<table><tr><td><h1>Night ferry to the islands extended</h1>{_paragraphs(*LONG_STORY)}"
+        "<h3>What happens next</h3><p>The board meets again in April.</p></td></tr></table>"
+    ))
+    assert record.text.split("\n\n") == [*PARAGRAPHS, *LONG_STORY, "What happens next", "The board meets again in April."]

@@ -95,7 +95,8 @@ _META_CONTENT = XPath("//meta[@property=$name or @name=$name]/@content")
 _ANCHOR_LINKS = XPath('//a[starts-with(@href, "#")]')
 _HREF_LINKS = XPath("//a[@href]")
 _DOCUMENT_END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
-_PLAIN_LIST_ITEMS = XPath("//body//li[not(.//a)][not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside)]")
+_IN_MENUS = "ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside"
+_PLAIN_LIST_ITEMS = XPath(f"//body//li[not(.//a)][not({_IN_MENUS})]")
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
@@ -328,7 +329,7 @@ def _with_headings_restored(body: Body, tree: HtmlElement) -> Body:
     for heading in tree.iter(*_SUBHEADINGS):
         paragraph = _paragraph_after(heading)
         index = openings.get(_text_key(paragraph.text_content())) if paragraph is not None else None
-        if index is None or _OUTSIDE_ARTICLE(heading):
+        if index is None or _IN_MENU(heading):
             continue
         text = tidy(" ".join(_VISIBLE_TEXT(heading)))
         if text and count_words(text) <= rules.HEADING_MAX_WORDS and fold(text) not in present:
@@ -340,7 +341,7 @@ def _with_headings_restored(body: Body, tree: HtmlElement) -> Body:
     return Body(raw, body.page)
 
 
-_OUTSIDE_ARTICLE = XPath("boolean(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside)")
+_IN_MENU = XPath(f"boolean({_IN_MENUS})")
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::style or ancestor::script or ancestor::noscript)]")
 _OFFSITE_LINK_TEXT = XPath(".//a[not(starts-with(@href, '#'))]//text()")
 _KEY_CHARS = 80
