@@ -540,6 +540,7 @@ def test_a_date_line_under_the_headline_dates_a_page_that_declares_no_date() -> 
     url = "https://islandpost.example/news/night-ferry-extended"
     assert _record(_undated_page("<div><span>Nov 21, 2018</span></div>"), url).published == "2018-11-21T00:00:00"
     assert _record(_undated_page("<p>Last updated: November 13, 2025</p>"), url).published == "2025-11-13T00:00:00"
+    assert _record(_undated_page("<div><svg></svg> Dec 12, 2025</div>"), url).published == "2025-12-12T00:00:00"
     assert _record(_undated_page("<p>By Ann Example</p>"), url).published is None
 
 

@@ -60,14 +60,14 @@ _AFTER_HEADLINE = XPath(
 
 def _date_under_headline(tree: HtmlElement) -> str | None:
     """The day of a date line shown just after the headline ("Nov 21, 2018", "Last updated: November 13,
-    2025"), for pages that declare no date: htmldate without its whole-page text search finds none, and
+    2025"; an element's text or the text after an icon), for pages that declare no date: htmldate without its whole-page text search finds none, and
     with it guesses from any number on the page."""
     for element in _AFTER_HEADLINE(tree):
-        text = element.text
-        if text and len(text.split()) <= DATE_LINE_MAX_WORDS and any(char.isdigit() for char in text):
-            day: str | None = try_date_expr(text, "%Y-%m-%d", False, EARLIEST_DATE, datetime.now())
-            if day:
-                return day
+        for text in (element.text, element.tail):
+            if text and len(text.split()) <= DATE_LINE_MAX_WORDS and any(char.isdigit() for char in text):
+                day: str | None = try_date_expr(text, "%Y-%m-%d", False, EARLIEST_DATE, datetime.now())
+                if day:
+                    return day
     return None
 
 
