@@ -321,14 +321,18 @@ def _with_headings_restored(body: Body, tree: HtmlElement) -> Body:
     """The body with the section headings trafilatura left out put back (its fallback for pages with no
     article container it knows keeps paragraphs only): a heading outside menus and boxes, not a link to
     another page, put before the body block that opens with the paragraph right after it."""
-    if any(block.kind == "heading" for block in body.raw):
+    present = {block.folded for block in body.raw}
+    missing = [
+        (heading, paragraph)
+        for heading in tree.iter(*_SUBHEADINGS)
+        if fold(heading.text_content()) not in present and (paragraph := _paragraph_after(heading)) is not None
+    ]
+    if not missing:
         return body
     openings = {_text_key(block.text): index for index, block in enumerate(body.raw) if block.kind != "heading"}
-    present = {block.folded for block in body.raw}
     inserts: dict[int, list[Block]] = {}
-    for heading in tree.iter(*_SUBHEADINGS):
-        paragraph = _paragraph_after(heading)
-        index = openings.get(_text_key(paragraph.text_content())) if paragraph is not None else None
+    for heading, paragraph in missing:
+        index = openings.get(_text_key(paragraph.text_content()))
         if index is None or _IN_MENU(heading):
             continue
         text = tidy(" ".join(_VISIBLE_TEXT(heading)))
