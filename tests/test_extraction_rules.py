@@ -568,3 +568,18 @@ def test_an_article_laid_out_in_a_table_comes_out_in_paragraphs() -> None:
         "<h3>What happens next</h3><p>The board meets again in April.</p></td></tr></table>"
     ))
     assert record.text.split("\n\n") == [*PARAGRAPHS, *LONG_STORY, "What happens next", "The board meets again in April."]
+
+
+def test_an_article_cut_into_look_alike_chunks_between_ad_rows_is_kept_whole() -> None:
+    def chunk(paragraphs: list[str]) -> str:
+        return (
+            "<div class='grid grid-layout--adrail'><div class='body article__body'>"
+            + "".join(f"<p>{text}</p>" for text in paragraphs)
+            + "</div><div class='grid-layout__aside'></div></div>"
+        )
+
+    record = _record(_bare_page(
+        f"<article><h1>Night ferry to the islands extended</h1>{chunk(LONG_STORY[:5])}"
+        f"<div class='row full-bleed-ad'>Advertisement</div>{chunk(LONG_STORY[5:])}</article>"
+    ))
+    assert record.text.split("\n\n") == LONG_STORY

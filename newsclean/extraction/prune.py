@@ -16,6 +16,7 @@ from newsclean.extraction.blocks import fold
 
 PROMPT_ELEMENT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "label", "button", "strong")
 LONG_PARAGRAPH_WORDS = 20
+_LONG_PARAGRAPH_CHARS = 6 * LONG_PARAGRAPH_WORDS
 
 
 def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> None:
@@ -24,6 +25,7 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     for only when one of them is a "Reply" link)."""
     for wrapper in _page_wrappers(tree):
         wrapper.tag = "div"
+    _join_split_bodies(tree)
     _unname_heading_anchors(tree)
     noise = [element for element in _NOISE_CANDIDATES(tree) if _is_noise(element)]
     for element in noise:
@@ -105,6 +107,57 @@ def _may_be_thread(element: HtmlElement, opening: HtmlElement | None) -> bool:
     if element.tag in ("body", "html") or element.find(".//h1") is not None:
         return False
     return opening is None or not (opening is element or any(a is element for a in opening.iterancestors()))
+
+
+def _join_split_bodies(tree: HtmlElement) -> None:
+    """An article body cut into sibling chunks of the same tag and class with ad rows between them:
+    the paragraphs of the later chunks are moved after the first chunk's, into the same container,
+    so that trafilatura, which takes one container, takes them all."""
+    long_paragraphs = Counter(p.getparent() for p in tree.iter("p") if len(p.text_content()) > _LONG_PARAGRAPH_CHARS)
+    for container, count in long_paragraphs.items():
+        if container is None or count < rules.SPLIT_BODY_MIN_PARAGRAPHS:
+            continue
+        chunk, path = container, list[tuple[str, str]]()
+        for _ in range(rules.SPLIT_BODY_MAX_DEPTH):
+            path.insert(0, _shape(chunk))
+            chunk = chunk.getparent()
+            if chunk is None or chunk.tag in ("body", "html"):
+                break
+            if _append_later_chunks(chunk, path[1:], container):
+                break
+
+
+def _append_later_chunks(chunk: HtmlElement, path: list[tuple[str, str]], container: HtmlElement) -> bool:
+    """Move into `container` the paragraphs of `chunk`'s later look-alike siblings (found at the same
+    `path` inside them), each after an ad-sized element or more (an ad row); whether any moved."""
+    moved, gap = False, False
+    sibling = chunk.getnext()
+    while sibling is not None:
+        following = sibling.getnext()
+        if _shape(sibling) == _shape(chunk) and (target := _follow(sibling, path)) is not None:
+            if not gap or _long_paragraphs(target) < rules.SPLIT_BODY_MIN_PARAGRAPHS:
+                break
+            container.extend(list(target))
+            sibling.drop_tree()
+            moved, gap = True, False
+        elif _at_most_words(sibling.text_content(), rules.SPLIT_BODY_GAP_MAX_WORDS):
+            gap = True
+        else:
+            break
+        sibling = following
+    return moved
+
+
+def _shape(element: HtmlElement) -> tuple[str, str]:
+    return element.tag, element.get("class", "")
+
+
+def _follow(element: HtmlElement, path: list[tuple[str, str]]) -> HtmlElement | None:
+    """The descendant reached by taking, level by level, the first child of each (tag, class) in `path`."""
+    node: HtmlElement | None = element
+    for shape in path:
+        node = next((child for child in node if _shape(child) == shape), None) if node is not None else None
+    return node
 
 
 _HOLDS_CONTENT = f"[.//table or count(.//p) >= {rules.CONTENT_BOX_MIN_PARAGRAPHS}]"

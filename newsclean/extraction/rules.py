@@ -474,6 +474,13 @@ AUTHOR_BIO_MAX_WORDS = 120
 # lists and paragraphs it holds, its cells and items, and its blank lines (an article kept as one element).
 SPLIT_PARAGRAPH_MIN_WORDS = 300
 
+# An article body cut into look-alike sibling chunks (same tag and class, up to SPLIT_BODY_MAX_DEPTH
+# levels above its paragraphs, each with SPLIT_BODY_MIN_PARAGRAPHS long ones) with ad rows of at most
+# SPLIT_BODY_GAP_MAX_WORDS between them is joined into its first chunk.
+SPLIT_BODY_MAX_DEPTH = 3
+SPLIT_BODY_MIN_PARAGRAPHS = 2
+SPLIT_BODY_GAP_MAX_WORDS = 20
+
 # A section heading trafilatura left out is put back before the body paragraph it introduces when it
 # has at most this many words.
 HEADING_MAX_WORDS = 20
