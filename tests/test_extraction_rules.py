@@ -583,3 +583,29 @@ def test_an_article_cut_into_look_alike_chunks_between_ad_rows_is_kept_whole() -
         f"<div class='row full-bleed-ad'>Advertisement</div>{chunk(LONG_STORY[5:])}</article>"
     ))
     assert record.text.split("\n\n") == LONG_STORY
+
+
+def test_old_markup_with_text_between_headings_lists_and_paragraph_separators_keeps_that_text() -> None:
+    first, second, third, fourth = PARAGRAPHS
+    story = LONG_STORY
+    record = _record(_bare_page(
+        "<h1><a href='/'>Island Post</a>: news</h1><h1>Night ferry to the islands extended</h1>"
+        f"<h2>The decision</h2>{first} <b>{second}</b><ol><li>Crossings at ten.</li><li>At midnight.</li></ol>"
+        f"{third}<p>{fourth}<p>{story[0]}<p>{story[3]}<p>{story[4]}<h2>History</h2>"
+        f"<div class='figure'><img src='ferry.jpg'> The night ferry.</div>{story[1]} <a href='/board'>{story[2]}</a>"
+        f"<p>{story[5]}<p>{story[6]}<hr>Last updated March 2026."
+    ))
+    paragraphs = record.text.split("\n\n")
+    for paragraph in (f"{first} {second}", third, fourth, story[0], f"{story[1]} {story[2]}", story[6]):
+        assert paragraph in paragraphs
+
+
+def test_an_article_written_in_divs_keeps_its_paragraphs_but_a_lone_text_div_is_no_paragraph() -> None:
+    notice = "By signing up you agree to receive recurring messages from Island Post at the number you provided."
+    record = _record(_bare_page(
+        "<h1>Night ferry to the islands extended</h1>"
+        f"<div><div>{'</div><div>'.join(LONG_STORY)}</div></div>"
+        f"<div><div>{notice}</div><a href='/signup'>Sign up</a></div>"
+    ))
+    assert record.text.split("\n\n") == LONG_STORY
+    assert "signing up" not in record.text

@@ -7,8 +7,8 @@ import re
 from collections import Counter
 from itertools import islice
 
-from lxml.etree import XPath
-from lxml.html import HtmlElement
+from lxml.etree import XPath, _ElementUnicodeResult
+from lxml.html import HtmlElement, defs
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
 from newsclean.extraction import rules
@@ -25,6 +25,7 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     for only when one of them is a "Reply" link)."""
     for wrapper in _page_wrappers(tree):
         wrapper.tag = "div"
+    _wrap_loose_prose(tree)
     _join_split_bodies(tree)
     _unname_heading_anchors(tree)
     noise = [element for element in _NOISE_CANDIDATES(tree) if _is_noise(element)]
@@ -107,6 +108,83 @@ def _may_be_thread(element: HtmlElement, opening: HtmlElement | None) -> bool:
     if element.tag in ("body", "html") or element.find(".//h1") is not None:
         return False
     return opening is None or not (opening is element or any(a is element for a in opening.iterancestors()))
+
+
+_LOOSE_TEXTS = XPath(
+    " | ".join(f"//{tag}/text()[string-length(normalize-space()) > {rules.LOOSE_TEXT_MIN_CHARS}]" for tag in ("div", "body"))
+)
+"""Text of a div or the body, or after one of their children: a div or body holding loose text."""
+_BLOCK_TAGS = defs.block_tags | {"article", "aside", "details", "figure", "figcaption", "footer", "header", "main",
+                                  "nav", "section", "summary"}
+
+
+def _wrap_loose_prose(tree: HtmlElement) -> None:
+    """Prose that is in no paragraph element becomes one: trafilatura, outside its recall focus, leaves it
+    out. A run of text and inline elements between the blocks of a div or the body (old markup that
+    separates paragraphs with <p> or <br>, text after a heading) is wrapped in a <p>; a div holding text
+    alone becomes a <p> when it is one of PROSE_RUN_MIN_PARAGRAPHS prose children of its parent (an
+    article written in divs; a lone text div is more often a caption, a bio or a notice)."""
+    containers = dict.fromkeys(_holder(text) for text in _LOOSE_TEXTS(tree))
+    text_divs: list[HtmlElement] = []
+    for container in containers:
+        if container is None:
+            continue
+        if any(child.tag in _BLOCK_TAGS for child in container):
+            _wrap_runs(container)
+        elif container.tag == "div":
+            text_divs.append(container)
+    siblings = Counter(div.getparent() for div in text_divs)
+    for div in text_divs:
+        parent = div.getparent()
+        if siblings[parent] + _sentence_paragraphs(parent) >= rules.PROSE_RUN_MIN_PARAGRAPHS:
+            div.tag = "p"
+
+
+def _holder(text: _ElementUnicodeResult) -> HtmlElement | None:
+    """The element whose child the text node is (the parent of the element it is the tail of)."""
+    owner: HtmlElement = text.getparent()
+    return owner.getparent() if text.is_tail else owner
+
+
+def _sentence_paragraphs(parent: HtmlElement) -> int:
+    return sum(1 for child in parent if child.tag == "p" and len(child.text_content()) > rules.LOOSE_SENTENCE_MIN_CHARS)
+
+
+def _wrap_runs(container: HtmlElement) -> None:
+    """Wrap in a <p> each sentence-long run of text and inline elements between the container's blocks
+    and blank lines."""
+    runs: list[tuple[HtmlElement | None, str, list[HtmlElement]]] = []
+    before: HtmlElement | None = None
+    text, inline = container.text or "", list[HtmlElement]()
+    for child in [*container, None]:
+        if child is not None and child.tag not in _BLOCK_TAGS and not _is_blank_line(child):
+            inline.append(child)
+            continue
+        run_text = text + "".join(element.text_content() + (element.tail or "") for element in inline)
+        if len(" ".join(run_text.split())) > rules.LOOSE_SENTENCE_MIN_CHARS:
+            runs.append((before, text, inline))
+        if child is not None:
+            before, text, inline = child, child.tail or "", []
+    for before, text, inline in runs:
+        paragraph = container.makeelement("p")
+        paragraph.text = text
+        if before is None:
+            container.text = None
+            container.insert(0, paragraph)
+        else:
+            before.tail = None
+            before.addnext(paragraph)
+        paragraph.extend(inline)
+
+
+def _is_blank_line(element: HtmlElement) -> bool:
+    """One of two <br> in a row: the break between two paragraphs."""
+    if element.tag != "br":
+        return False
+    following, preceding = element.getnext(), element.getprevious()
+    return (following is not None and following.tag == "br" and not (element.tail or "").strip()) or (
+        preceding is not None and preceding.tag == "br" and not (preceding.tail or "").strip()
+    )
 
 
 def _join_split_bodies(tree: HtmlElement) -> None:

@@ -508,3 +508,7 @@ COMMENT_THREAD_MIN_REPLIES = 3
 COMMENT_THREAD_SHARE = 0.8
 # A text run this long is a sentence of prose, not a label or a menu entry.
 LOOSE_SENTENCE_MIN_CHARS = 100
+# Prose outside paragraph elements (prune._wrap_loose_prose): text nodes longer than LOOSE_TEXT_MIN_CHARS
+# mark the divs to look at; a div of text alone becomes a paragraph among PROSE_RUN_MIN_PARAGRAPHS of them.
+LOOSE_TEXT_MIN_CHARS = 30
+PROSE_RUN_MIN_PARAGRAPHS = 3
