@@ -609,3 +609,13 @@ def test_an_article_written_in_divs_keeps_its_paragraphs_but_a_lone_text_div_is_
     ))
     assert record.text.split("\n\n") == LONG_STORY
     assert "signing up" not in record.text
+
+
+def test_a_quotation_set_in_a_figure_is_kept() -> None:
+    quote = "We waited years for a ferry after nine at night, and now our evening shift can get home safely."
+    record = _record(_page(
+        _paragraphs()
+        + f"<figure class='quote'><blockquote><p>{quote}</p></blockquote><figcaption>Ann Example, nurse</figcaption></figure>"
+        + "".join(f"<p>{text}</p>" for text in LONG_STORY[:2])
+    ))
+    assert record.text.split("\n\n") == [*PARAGRAPHS, quote, *LONG_STORY[:2]]
