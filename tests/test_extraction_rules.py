@@ -619,3 +619,36 @@ def test_a_quotation_set_in_a_figure_is_kept() -> None:
         + "".join(f"<p>{text}</p>" for text in LONG_STORY[:2])
     ))
     assert record.text.split("\n\n") == [*PARAGRAPHS, quote, *LONG_STORY[:2]]
+
+
+def _comment(name: str, text: str) -> str:
+    return (
+        f"<li><article><footer><img src='avatar.png' alt=''><span><a href='/'>{name}</a></span><br>"
+        f"<a href='#c'><time datetime='2026-03-02T21:46'>March 2, 2026, 9:46 pm</time></a></footer>"
+        f"<div><p>{text}</p></div></article></li>"
+    )
+
+
+def test_readers_comments_opened_by_their_heading_are_dropped_without_class_names_or_reply_links() -> None:
+    comments = [
+        ("Ann Example", "I have taken the late ferry twice this winter and both times it left the quay right on time."),
+        ("Bo Sample", "Good news for the north island, though the smaller jetties still have no evening service at all."),
+        ("Cy Person", "Will the fares change when the new terminal opens next autumn, or is the board keeping them?"),
+    ]
+    record = _record(_unnamed_page(
+        _paragraphs(*LONG_STORY[:3])
+        + "<div><h3>3 Comments on “Night ferry to the islands extended”</h3><ol>"
+        + "".join(_comment(name, text) for name, text in comments)
+        + "</ol></div>"
+    ))
+    assert record.text.split("\n\n") == [*PARAGRAPHS, *LONG_STORY[:3]]
+
+
+def test_a_comments_heading_inside_the_article_takes_nothing_of_the_article_with_it() -> None:
+    tagline = "Island Post brings you the news of the northern islands every morning, from the harbour to the hills."
+    record = _record(_bare_page(
+        f"<div><p>{tagline}</p></div><h1>Night ferry to the islands extended</h1>"
+        f"<div><div>{_paragraphs(*LONG_STORY[:3])}<h3>Comments</h3><p>Be the first to comment.</p></div></div>"
+    ))
+    paragraphs = record.text.split("\n\n")
+    assert all(paragraph in paragraphs for paragraph in [*PARAGRAPHS, *LONG_STORY[:3]])

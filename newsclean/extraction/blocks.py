@@ -392,8 +392,7 @@ def drop_comments(blocks: list[Block], page: PageContext) -> list[Block]:
 
 
 def _is_comments_heading(block: Block) -> bool:
-    text = block.text.strip().rstrip(":.!")
-    return block.words <= rules.COMMENTS_HEADING_MAX_WORDS and bool(rules.COMMENTS_HEADING_RE.fullmatch(text))
+    return block.words <= rules.COMMENTS_HEADING_MAX_WORDS and rules.is_comments_heading(block.text)
 
 
 def drop_tail_credits(blocks: list[Block], page: PageContext) -> list[Block]:

@@ -41,6 +41,8 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     if rules.REPLY_LABELS & link_texts:
         for thread in _comment_threads(tree):
             _drop(thread)
+    for section in _comment_sections(tree):
+        _drop(section)
     for box in _content_boxes(tree):
         box.set("class", rules.MASKING_CLASS_TOKEN_RE.sub(" ", box.get("class", "")).strip())
 
@@ -104,6 +106,30 @@ _FIRST_SENTENCE = XPath(
     "(//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
     f"[string-length(normalize-space()) > {rules.LOOSE_SENTENCE_MIN_CHARS}])[1]"
 )
+
+
+def _comment_sections(tree: HtmlElement) -> list[HtmlElement]:
+    """The sections opened by a comments heading ("59 Comments on …", "Leave a Reply"), found without
+    class names: the heading's parent, when little comes before the heading in it, it holds comments
+    (not a "Comments are closed" line) and neither the page's headline nor its first sentence-long text."""
+    opening = next((text.getparent() for text in _FIRST_SENTENCE(tree)), None)
+    sections = []
+    for heading in tree.iter(*_HEADINGS[1:]):
+        section = heading.getparent()
+        if section is None or not rules.is_comments_heading(heading.text_content()):
+            continue
+        if _words_before(heading, section) > rules.COMMENTS_SECTION_MAX_WORDS_BEFORE:
+            continue
+        if not _at_most_words(section.text_content(), rules.COMMENTS_SECTION_MIN_WORDS) and _may_be_thread(section, opening):
+            sections.append(section)
+    return sections
+
+
+def _words_before(element: HtmlElement, parent: HtmlElement) -> int:
+    """Words before the element in its parent."""
+    texts = [parent.text or ""]
+    texts.extend(sibling.text_content() + (sibling.tail or "") for sibling in element.itersiblings(preceding=True))
+    return sum(len(text.split()) for text in texts)
 
 
 def _may_be_thread(element: HtmlElement, opening: HtmlElement | None) -> bool:

@@ -497,6 +497,16 @@ COMMENTS_HEADING_RE = re.compile(
 )
 COMMENTS_HEADING_MAX_WORDS = 12
 COMMENTS_MIN_WORDS_BEFORE = 150
+# In the page, a comments heading takes the section it opens (at most COMMENTS_SECTION_MAX_WORDS_BEFORE
+# words before it there, more than COMMENTS_SECTION_MIN_WORDS in it) with it (see prune._comment_sections).
+COMMENTS_SECTION_MAX_WORDS_BEFORE = 20
+COMMENTS_SECTION_MIN_WORDS = 50
+
+
+def is_comments_heading(text: str) -> bool:
+    """Whether the text is the heading of readers' comments ("12 Comments", "Leave a Reply")."""
+    text = text.strip().rstrip(":.!")
+    return len(text.split()) <= COMMENTS_HEADING_MAX_WORDS and bool(COMMENTS_HEADING_RE.fullmatch(text))
 
 # Readers' comments: the largest element holding COMMENT_THREAD_SHARE of a page's "Reply" links or
 # buttons, when there are at least COMMENT_THREAD_MIN_REPLIES of them, is pruned (see prune._comment_threads).
