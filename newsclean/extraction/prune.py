@@ -94,7 +94,7 @@ def _comment_threads(tree: HtmlElement) -> list[HtmlElement]:
     if len(replies) < rules.COMMENT_THREAD_MIN_REPLIES:
         return []
     holding = Counter(ancestor for control in replies for ancestor in control.iterancestors())
-    opening = next((text.getparent() for text in _FIRST_SENTENCE(tree)), None)
+    opening = _first_sentence_holder(tree)
     candidates = {
         element for element, count in holding.items()
         if count >= rules.COMMENT_THREAD_SHARE * len(replies) and _may_be_thread(element, opening)
@@ -103,8 +103,8 @@ def _comment_threads(tree: HtmlElement) -> list[HtmlElement]:
 
 
 _FIRST_SENTENCE = XPath(
-    "(//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
-    f"[string-length(normalize-space()) > {rules.LOOSE_SENTENCE_MIN_CHARS}])[1]"
+    f"(//body//text()[string-length(normalize-space()) > {rules.LOOSE_SENTENCE_MIN_CHARS}]"
+    "[not(ancestor::script or ancestor::style or ancestor::noscript)])[1]"
 )
 
 
@@ -112,17 +112,27 @@ def _comment_sections(tree: HtmlElement) -> list[HtmlElement]:
     """The sections opened by a comments heading ("59 Comments on …", "Leave a Reply"), found without
     class names: the heading's parent, when little comes before the heading in it, it holds comments
     (not a "Comments are closed" line) and neither the page's headline nor its first sentence-long text."""
-    opening = next((text.getparent() for text in _FIRST_SENTENCE(tree)), None)
-    sections = []
-    for heading in tree.iter(*_HEADINGS[1:]):
-        section = heading.getparent()
-        if section is None or not rules.is_comments_heading(heading.text_content()):
-            continue
-        if _words_before(heading, section) > rules.COMMENTS_SECTION_MAX_WORDS_BEFORE:
-            continue
-        if not _at_most_words(section.text_content(), rules.COMMENTS_SECTION_MIN_WORDS) and _may_be_thread(section, opening):
-            sections.append(section)
-    return sections
+    sections = [
+        heading.getparent() for heading in tree.iter(*_HEADINGS[1:])
+        if rules.is_comments_heading(heading.text_content()) and _opens_comments(heading)
+    ]
+    if not sections:
+        return []
+    opening = _first_sentence_holder(tree)
+    return [section for section in sections if _may_be_thread(section, opening)]
+
+
+def _opens_comments(heading: HtmlElement) -> bool:
+    """Whether the heading opens its parent (few words before it there), which holds comments (not a
+    "Comments are closed" line)."""
+    section = heading.getparent()
+    if section is None or _words_before(heading, section) > rules.COMMENTS_SECTION_MAX_WORDS_BEFORE:
+        return False
+    return not _at_most_words(section.text_content(), rules.COMMENTS_SECTION_MIN_WORDS)
+
+
+def _first_sentence_holder(tree: HtmlElement) -> HtmlElement | None:
+    return next((text.getparent() for text in _FIRST_SENTENCE(tree)), None)
 
 
 def _words_before(element: HtmlElement, parent: HtmlElement) -> int:
