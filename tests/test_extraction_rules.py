@@ -652,3 +652,10 @@ def test_a_comments_heading_inside_the_article_takes_nothing_of_the_article_with
     ))
     paragraphs = record.text.split("\n\n")
     assert all(paragraph in paragraphs for paragraph in [*PARAGRAPHS, *LONG_STORY[:3]])
+
+
+def test_a_rating_widget_after_the_story_is_dropped() -> None:
+    record = _record(_page(_paragraphs(
+        "How useful was this post? Click on a star to rate it!", "Average rating 5 / 5. Vote count: 1", "No votes so far! Be the first to rate this post."
+    )))
+    assert record.text.split("\n\n") == PARAGRAPHS

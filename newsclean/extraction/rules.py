@@ -196,6 +196,11 @@ PROMPT_PHRASES = (
     "abonnez-vous", "inscrivez-vous", "suivez-nous", "téléchargez notre application",
     "suscríbete", "suscribete", "síguenos", "descarga nuestra app", "iscriviti", "seguici",
     "abonneer", "volg ons",
+    # rating widgets
+    "rate this article", "rate this post", "rate this story", "rate this page", "was this article helpful",
+    "was this page helpful", "was this helpful", "how useful was this post", "click on a star to rate",
+    "no votes so far", "vote count:", "war dieser artikel hilfreich", "cet article vous a-t-il été utile",
+    "¿te ha resultado útil", "questo articolo ti è stato utile",
 )
 SOCIAL_NETWORKS = ("twitter", "facebook", "instagram", "youtube", "tiktok", "linkedin", "threads", "bluesky",
                    "mastodon", "whatsapp", "telegram", "snapchat")
