@@ -659,3 +659,8 @@ def test_a_rating_widget_after_the_story_is_dropped() -> None:
         "How useful was this post? Click on a star to rate it!", "Average rating 5 / 5. Vote count: 1", "No votes so far! Be the first to rate this post."
     )))
     assert record.text.split("\n\n") == PARAGRAPHS
+
+
+def test_an_affiliate_disclosure_opening_the_story_is_dropped() -> None:
+    record = _record(_page("<p>As an Amazon Associate I earn from qualifying purchases.</p>" + _paragraphs()))
+    assert record.text.split("\n\n") == PARAGRAPHS

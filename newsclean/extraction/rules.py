@@ -188,6 +188,8 @@ PROMPT_PHRASES = (
     "your submission has been received", "something went wrong while submitting", "we already have this email",
     "by entering your email", "by submitting your email", "by signing up, you agree", "by clicking subscribe",
     "reply stop to", "affiliate links", "affiliate link", "earn us a commission", "earn a small commission",
+    "we earn commissions", "we earn a commission", "earn from qualifying purchases", "as an amazon associate",
+    "advertiser disclosure",
     "at no extra cost to you", "at no additional cost to you", "pin it for later", "already have an account",
     "already a subscriber", "unlock this article", "subscribe to continue reading", "subscribe to read",
     "demo anfordern", "kostenlos testen", "jetzt anmelden", "liens d'affiliation", "liens affiliés",
