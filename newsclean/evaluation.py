@@ -23,6 +23,7 @@ import trafilatura
 from lxml.etree import Element
 
 from newsclean.extraction import Rejection, extract
+from newsclean.extraction.core import parse_html
 
 logger = logging.getLogger(__name__)
 
@@ -212,8 +213,11 @@ NAMING_ATTRIBUTES = ("class", "id")
 
 def without_names(html: str) -> str:
     """The page with no class or id attribute anywhere: markup that names none of its parts, to
-    measure what extraction does when no class-based rule (its own or trafilatura's) can apply."""
-    tree = lxml.html.document_fromstring(html)
+    measure what extraction does when no class-based rule (its own or trafilatura's) can apply. It is
+    parsed as extraction parses it, so that what a browser shows (text after an early </html>) stays."""
+    tree = parse_html(html)
+    if tree is None:
+        return html
     for element in tree.iter(Element):
         for name in NAMING_ATTRIBUTES:
             element.attrib.pop(name, None)

@@ -24,6 +24,7 @@ from newsclean.evaluation import (
     title_correct,
     tokenize,
     unmatched_spans,
+    without_names,
 )
 from tests.conftest import run_scrapy
 
@@ -225,3 +226,13 @@ def test_eval_without_names_strips_class_and_id_attributes(dataset: Path, tmp_pa
     refused = run_scrapy("eval", str(dataset), "--without-names", "--floor", str(floor))
     assert refused.returncode != 0
     assert "--floor does not go with --without-names" in refused.stderr
+
+
+def test_a_page_without_names_keeps_what_a_browser_shows_after_an_early_end_tag() -> None:
+    html = (
+        "<html><head><title>t</title></head><body><div class='nav'>Home</div></body></html>"
+        "<div class='story'><p>The ferry runs at night now.</p></div>"
+    )
+    stripped = without_names(html)
+    assert "The ferry runs at night now." in stripped
+    assert "class=" not in stripped
