@@ -385,14 +385,10 @@ def drop_comments(blocks: list[Block], page: PageContext) -> list[Block]:
     """The readers' comments, from their heading ("12 Comments", "Leave a Reply") after the story on."""
     words_before = 0
     for index, block in enumerate(blocks):
-        if words_before >= rules.COMMENTS_MIN_WORDS_BEFORE and _is_comments_heading(block):
+        if words_before >= rules.COMMENTS_MIN_WORDS_BEFORE and rules.is_comments_heading(block.text):
             return blocks[:index]
         words_before += block.words
     return blocks
-
-
-def _is_comments_heading(block: Block) -> bool:
-    return block.words <= rules.COMMENTS_HEADING_MAX_WORDS and rules.is_comments_heading(block.text)
 
 
 def drop_tail_credits(blocks: list[Block], page: PageContext) -> list[Block]:

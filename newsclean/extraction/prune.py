@@ -110,8 +110,8 @@ _FIRST_SENTENCE = XPath(
 
 def _comment_sections(tree: HtmlElement) -> list[HtmlElement]:
     """The sections opened by a comments heading ("59 Comments on …", "Leave a Reply"), found without
-    class names: the heading's parent, when little comes before the heading in it, it holds comments
-    (not a "Comments are closed" line) and neither the page's headline nor its first sentence-long text."""
+    class names: the heading's parent (see _opens_comments), when it holds neither the page's headline
+    nor its first sentence-long text."""
     sections = [
         heading.getparent() for heading in tree.iter(*_HEADINGS[1:])
         if rules.is_comments_heading(heading.text_content()) and _opens_comments(heading)
@@ -148,9 +148,9 @@ def _may_be_thread(element: HtmlElement, opening: HtmlElement | None) -> bool:
     return opening is None or not (opening is element or any(a is element for a in opening.iterancestors()))
 
 
-_LOOSE_TEXTS = XPath(
-    " | ".join(f"//{tag}/text()[string-length(normalize-space()) > {rules.LOOSE_TEXT_MIN_CHARS}]" for tag in ("div", "body"))
-)
+_LOOSE_TEXTS = XPath(" | ".join(
+    f"//{tag}/text()[string-length(normalize-space()) > {rules.LOOSE_TEXT_MIN_CHARS}]" for tag in ("div", "body")
+))
 """Text of a div or the body, or after one of their children: a div or body holding loose text."""
 _BLOCK_TAGS = defs.block_tags | {"article", "aside", "details", "figure", "figcaption", "footer", "header", "main",
                                   "nav", "section", "summary"}
@@ -185,7 +185,9 @@ def _holder(text: _ElementUnicodeResult) -> HtmlElement | None:
 
 
 def _sentence_paragraphs(parent: HtmlElement) -> int:
-    return sum(1 for child in parent if child.tag == "p" and len(child.text_content()) > rules.LOOSE_SENTENCE_MIN_CHARS)
+    return sum(
+        1 for child in parent if child.tag == "p" and len(child.text_content()) > rules.LOOSE_SENTENCE_MIN_CHARS
+    )
 
 
 def _wrap_runs(container: HtmlElement) -> None:
