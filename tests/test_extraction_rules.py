@@ -664,3 +664,14 @@ def test_a_rating_widget_after_the_story_is_dropped() -> None:
 def test_an_affiliate_disclosure_opening_the_story_is_dropped() -> None:
     record = _record(_page("<p>As an Amazon Associate I earn from qualifying purchases.</p>" + _paragraphs()))
     assert record.text.split("\n\n") == PARAGRAPHS
+
+
+def test_text_divs_shown_twice_for_two_screen_sizes_are_not_taken_for_paragraphs() -> None:
+    points = [
+        "The late ferry to the northern islands will keep running for another year after the board vote on Tuesday.",
+        "More than forty thousand passengers took the late crossings since the trial began in the spring.",
+        "The timetable will be reviewed again next autumn, when the new terminal at the north quay opens.",
+    ]
+    summary = "<div><div>" + "</div><div>".join(points) + "</div></div>"
+    record = _record(_unnamed_page(summary + summary + _paragraphs(*LONG_STORY[:3])))
+    assert record.text.split("\n\n") == [*PARAGRAPHS, *LONG_STORY[:3]]

@@ -152,6 +152,7 @@ _LOOSE_TEXTS = XPath(" | ".join(
     f"//{tag}/text()[string-length(normalize-space()) > {rules.LOOSE_TEXT_MIN_CHARS}]" for tag in ("div", "body")
 ))
 """Text of a div or the body, or after one of their children: a div or body holding loose text."""
+_OPENING_KEY_CHARS = 80
 _BLOCK_TAGS = defs.block_tags | {"article", "aside", "details", "figure", "figcaption", "footer", "header", "main",
                                   "nav", "section", "summary"}
 
@@ -161,7 +162,8 @@ def _wrap_loose_prose(tree: HtmlElement) -> None:
     out. A run of text and inline elements between the blocks of a div or the body (old markup that
     separates paragraphs with <p> or <br>, text after a heading) is wrapped in a <p>; a div holding text
     alone becomes a <p> when it is one of PROSE_RUN_MIN_PARAGRAPHS prose children of its parent (an
-    article written in divs; a lone text div is more often a caption, a bio or a notice)."""
+    article written in divs; a lone text div is more often a caption, a bio or a notice), unless another
+    div or paragraph of the page opens the same way (copies for another screen size, shown one at a time)."""
     containers = dict.fromkeys(_holder(text) for text in _LOOSE_TEXTS(tree))
     text_divs: list[HtmlElement] = []
     for container in containers:
@@ -172,10 +174,22 @@ def _wrap_loose_prose(tree: HtmlElement) -> None:
         elif container.tag == "div":
             text_divs.append(container)
     siblings = Counter(div.getparent() for div in text_divs)
-    for div in text_divs:
-        parent = div.getparent()
-        if siblings[parent] + _sentence_paragraphs(parent) >= rules.PROSE_RUN_MIN_PARAGRAPHS:
-            div.tag = "p"
+    in_runs = [
+        div for div in text_divs
+        if siblings[div.getparent()] + _sentence_paragraphs(div.getparent()) >= rules.PROSE_RUN_MIN_PARAGRAPHS
+    ]
+    if in_runs:
+        paragraphs = {_opening_key(paragraph.text_content()) for paragraph in tree.iter("p")}
+        openings = Counter(_opening_key(div.text_content()) for div in in_runs)
+        for div in in_runs:
+            opening = _opening_key(div.text_content())
+            if openings[opening] == 1 and opening not in paragraphs:
+                div.tag = "p"
+
+
+def _opening_key(text: str) -> str:
+    """The text's opening characters, spacing left out."""
+    return "".join(text.split())[:_OPENING_KEY_CHARS]
 
 
 def _holder(text: _ElementUnicodeResult) -> HtmlElement | None:
