@@ -675,3 +675,12 @@ def test_text_divs_shown_twice_for_two_screen_sizes_are_not_taken_for_paragraphs
     summary = "<div><div>" + "</div><div>".join(points) + "</div></div>"
     record = _record(_unnamed_page(summary + summary + _paragraphs(*LONG_STORY[:3])))
     assert record.text.split("\n\n") == [*PARAGRAPHS, *LONG_STORY[:3]]
+
+
+def test_a_short_line_between_loose_paragraphs_is_kept_with_them() -> None:
+    short = "The vote was unanimous."
+    body = (
+        f"{LONG_STORY[0]}<br><div><img src='ferry.jpg'></div><br>{short}<br><br>{LONG_STORY[1]}<br><br>{LONG_STORY[2]}"
+    )
+    record = _record(_unnamed_page(f"<div>{body}</div>"))
+    assert short in record.text.split("\n\n")

@@ -205,9 +205,9 @@ def _sentence_paragraphs(parent: HtmlElement) -> int:
 
 
 def _wrap_runs(container: HtmlElement) -> None:
-    """Wrap in a <p> each sentence-long run of text and inline elements between the container's blocks
-    and blank lines."""
-    runs: list[tuple[HtmlElement | None, str, list[HtmlElement]]] = []
+    """Wrap in a <p> each run of text and inline elements between the container's blocks and blank lines,
+    when one of them is sentence-long: none is left out beside the new paragraphs."""
+    runs: list[tuple[HtmlElement | None, str, list[HtmlElement], int]] = []
     before: HtmlElement | None = None
     text, inline = container.text or "", list[HtmlElement]()
     for child in [*container, None]:
@@ -215,11 +215,13 @@ def _wrap_runs(container: HtmlElement) -> None:
             inline.append(child)
             continue
         run_text = text + "".join(element.text_content() + (element.tail or "") for element in inline)
-        if len(" ".join(run_text.split())) > rules.LOOSE_SENTENCE_MIN_CHARS:
-            runs.append((before, text, inline))
+        if run_text.strip():
+            runs.append((before, text, inline, len(" ".join(run_text.split()))))
         if child is not None:
             before, text, inline = child, child.tail or "", []
-    for before, text, inline in runs:
+    if all(length <= rules.LOOSE_SENTENCE_MIN_CHARS for *_, length in runs):
+        return
+    for before, text, inline, _ in runs:
         paragraph = container.makeelement("p")
         paragraph.text = text
         if before is None:
