@@ -188,6 +188,15 @@ def opening_key(text: str) -> str:
     return " ".join(words[: rules.OPENING_WORDS]) if len(words) >= rules.OPENING_MIN_WORDS else ""
 
 
+TEXT_KEY_CHARS = 80
+
+
+def text_key(text: str) -> str:
+    """A text's opening characters, spacing left out: the same in the page's markup and in trafilatura's
+    text of it, to find one in the other."""
+    return "".join(text.split())[:TEXT_KEY_CHARS]
+
+
 def stable_hash(text: str) -> int:
     """A 64-bit hash that is the same in every process (unlike hash())."""
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")

@@ -28,6 +28,7 @@ from newsclean.extraction.blocks import (
     clean_blocks,
     fold,
     is_cut_off,
+    text_key,
     tidy,
 )
 from newsclean.extraction.metadata import StructuredData, iso_datetime, page_metadata, structured_data
@@ -329,10 +330,10 @@ def _with_headings_restored(body: Body, tree: HtmlElement) -> Body:
     ]
     if not missing:
         return body
-    openings = {_text_key(block.text): index for index, block in enumerate(body.raw) if block.kind != "heading"}
+    openings = {text_key(block.text): index for index, block in enumerate(body.raw) if block.kind != "heading"}
     inserts: dict[int, list[Block]] = {}
     for heading, paragraph in missing:
-        index = openings.get(_text_key(paragraph.text_content()))
+        index = openings.get(text_key(paragraph.text_content()))
         if index is None or _IN_MENU(heading):
             continue
         text = tidy(" ".join(_VISIBLE_TEXT(heading)))
@@ -348,7 +349,6 @@ def _with_headings_restored(body: Body, tree: HtmlElement) -> Body:
 _IN_MENU = XPath(f"boolean({_IN_MENUS})")
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::style or ancestor::script or ancestor::noscript)]")
 _OFFSITE_LINK_TEXT = XPath(".//a[not(starts-with(@href, '#'))]//text()")
-_KEY_CHARS = 80
 _WRAPPER_LEVELS = 3
 _SECTION_OPENERS = frozenset({"p", "ul", "ol", "blockquote"})
 _SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -378,11 +378,6 @@ def _is_headline_link(heading: HtmlElement, text: str) -> bool:
     """A heading that is a link to another page: another article's headline."""
     linked = "".join(_OFFSITE_LINK_TEXT(heading))
     return len(linked.split()) * 2 > count_words(text)
-
-
-def _text_key(text: str) -> str:
-    """A paragraph's opening characters, spacing left out: the same in the page and in trafilatura's text."""
-    return "".join(text.split())[:_KEY_CHARS]
 
 
 def _plain_list_item_words(tree: HtmlElement) -> int:

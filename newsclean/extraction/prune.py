@@ -12,7 +12,7 @@ from lxml.html import HtmlElement, defs
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
 from newsclean.extraction import rules
-from newsclean.extraction.blocks import fold
+from newsclean.extraction.blocks import fold, text_key
 
 PROMPT_ELEMENT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "label", "button", "strong")
 LONG_PARAGRAPH_WORDS = 20
@@ -152,7 +152,6 @@ _LOOSE_TEXTS = XPath(" | ".join(
     f"//{tag}/text()[string-length(normalize-space()) > {rules.LOOSE_TEXT_MIN_CHARS}]" for tag in ("div", "body")
 ))
 """Text of a div or the body, or after one of their children: a div or body holding loose text."""
-_OPENING_KEY_CHARS = 80
 _BLOCK_TAGS = defs.block_tags | {"article", "aside", "details", "figure", "figcaption", "footer", "header", "main",
                                   "nav", "section", "summary"}
 
@@ -179,17 +178,12 @@ def _wrap_loose_prose(tree: HtmlElement) -> None:
         if siblings[div.getparent()] + _sentence_paragraphs(div.getparent()) >= rules.PROSE_RUN_MIN_PARAGRAPHS
     ]
     if in_runs:
-        paragraphs = {_opening_key(paragraph.text_content()) for paragraph in tree.iter("p")}
-        openings = Counter(_opening_key(div.text_content()) for div in in_runs)
-        for div in in_runs:
-            opening = _opening_key(div.text_content())
-            if openings[opening] == 1 and opening not in paragraphs:
+        paragraphs = {text_key(paragraph.text_content()) for paragraph in tree.iter("p")}
+        openings = {div: text_key(div.text_content()) for div in in_runs}
+        repeated = Counter(openings.values())
+        for div, opening in openings.items():
+            if repeated[opening] == 1 and opening not in paragraphs:
                 div.tag = "p"
-
-
-def _opening_key(text: str) -> str:
-    """The text's opening characters, spacing left out."""
-    return "".join(text.split())[:_OPENING_KEY_CHARS]
 
 
 def _holder(text: _ElementUnicodeResult) -> HtmlElement | None:
