@@ -325,7 +325,7 @@ def _with_headings_restored(body: Body, tree: HtmlElement) -> Body:
     present = {block.folded for block in body.raw}
     missing = [
         (heading, paragraph)
-        for heading in tree.iter(*_SUBHEADINGS)
+        for heading in tree.iter(*rules.SUBHEADING_TAGS)
         if fold(heading.text_content()) not in present and (paragraph := _paragraph_after(heading)) is not None
     ]
     if not missing:
@@ -351,7 +351,6 @@ _VISIBLE_TEXT = XPath(".//text()[not(ancestor::style or ancestor::script or ance
 _OFFSITE_LINK_TEXT = XPath(".//a[not(starts-with(@href, '#'))]//text()")
 _WRAPPER_LEVELS = 3
 _SECTION_OPENERS = frozenset({"p", "ul", "ol", "blockquote"})
-_SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 def _paragraph_after(heading: HtmlElement, depth: int = 0) -> HtmlElement | None:
@@ -369,7 +368,7 @@ def _paragraph_after(heading: HtmlElement, depth: int = 0) -> HtmlElement | None
         following = following[0]
     if following is None:
         return None
-    if following.tag in _SUBHEADINGS and depth < _WRAPPER_LEVELS:
+    if following.tag in rules.SUBHEADING_TAGS and depth < _WRAPPER_LEVELS:
         return _paragraph_after(following, depth + 1)
     return following if following.tag in _SECTION_OPENERS else None
 

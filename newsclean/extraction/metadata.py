@@ -60,8 +60,8 @@ _AFTER_HEADLINE = XPath(
 
 def _date_under_headline(tree: HtmlElement) -> str | None:
     """The day of a date line shown just after the headline ("Nov 21, 2018", "Last updated: November 13,
-    2025"; an element's text or the text after an icon), for pages that declare no date: htmldate without its whole-page text search finds none, and
-    with it guesses from any number on the page."""
+    2025"; an element's text or the text after an icon), for pages that declare no date: htmldate
+    without its whole-page text search finds none, and with it guesses from any number on the page."""
     for element in _AFTER_HEADLINE(tree):
         for text in (element.text, element.tail):
             if text and len(text.split()) <= DATE_LINE_MAX_WORDS and any(char.isdigit() for char in text):

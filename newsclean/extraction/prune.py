@@ -113,7 +113,7 @@ def _comment_sections(tree: HtmlElement) -> list[HtmlElement]:
     class names: the heading's parent (see _opens_comments), when it holds neither the page's headline
     nor its first sentence-long text."""
     sections = [
-        heading.getparent() for heading in tree.iter(*_HEADINGS[1:])
+        heading.getparent() for heading in tree.iter(*rules.SUBHEADING_TAGS)
         if rules.is_comments_heading(heading.text_content()) and _opens_comments(heading)
     ]
     if not sections:
@@ -327,7 +327,7 @@ def _page_wrappers(tree: HtmlElement) -> list[HtmlElement]:
     return [element for element, words in large if words >= rules.SWALLOWED_SHARE * page_words]
 
 
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_HEADINGS = ("h1", *rules.SUBHEADING_TAGS)
 _SLUG_WORD_RE = re.compile(r"[a-z0-9]+")
 
 

@@ -523,6 +523,8 @@ REPLY_LABELS = frozenset(
 REPLY_LABEL_MAX_CHARS = 20
 COMMENT_THREAD_MIN_REPLIES = 3
 COMMENT_THREAD_SHARE = 0.8
+# Section headings of the page's markup (below its <h1>).
+SUBHEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 # A text run this long is a sentence of prose, not a label or a menu entry.
 LOOSE_SENTENCE_MIN_CHARS = 100
 # Prose outside paragraph elements (prune._wrap_loose_prose): text nodes longer than LOOSE_TEXT_MIN_CHARS
