@@ -684,3 +684,15 @@ def test_a_short_line_between_loose_paragraphs_is_kept_with_them() -> None:
     )
     record = _record(_unnamed_page(f"<div>{body}</div>"))
     assert short in record.text.split("\n\n")
+
+
+def test_mojibake_in_the_page_is_repaired_and_correct_accents_and_quotes_are_left_alone() -> None:
+    broken = "The board&acirc;&euro;&trade;s chair said the ferry isn&acirc;&euro;&trade;t a luxury for Ã…land."
+    intact = "Café owners on the quay — and the harbour’s “night market” — welcomed the vote."
+    record = _record(_page(
+        _paragraphs(broken, intact), title="Night ferry extended &acirc;&euro;&ldquo; for another year"
+    ))
+    assert "The board’s chair said the ferry isn’t a luxury for Åland." in record.text
+    assert intact in record.text
+    assert record.title == "Night ferry extended – for another year"
+    assert "â" not in record.text

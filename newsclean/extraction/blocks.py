@@ -11,6 +11,7 @@ from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 
+import ftfy
 from lxml.etree import _Element
 
 from newsclean.extraction import rules
@@ -18,6 +19,12 @@ from newsclean.record import count_words
 
 _SPACE_RE = re.compile(r"\s+")
 _PUNCT_RE = re.compile(r"[\W_]+", re.UNICODE)
+# A Latin-1 letter followed by what a UTF-8 continuation byte reads as in Latin-1 or Windows-1252:
+# the mark of UTF-8 text decoded with the wrong charset ("isnâ€™t", "Ã©tÃ©"), cheap to look for.
+_MOJIBAKE_HINT_RE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,14 @@ def fold(text: str) -> str:
 
 
 def tidy(text: str) -> str:
-    return _SPACE_RE.sub(" ", text).strip()
+    """Mojibake repaired, spacing collapsed."""
+    return _SPACE_RE.sub(" ", repair_mojibake(text)).strip()
+
+
+def repair_mojibake(text: str) -> str:
+    """The text with UTF-8 read as the wrong charset decoded right (by ftfy, which leaves text that is
+    not mojibake as it is); nothing else about it changed: quotes stay curly, spacing stays."""
+    return ftfy.fix_encoding(text) if _MOJIBAKE_HINT_RE.search(text) else text
 
 
 def body_blocks(body: _Element) -> list[Block]:

@@ -31,6 +31,8 @@ from trafilatura.settings import Document
 from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
+from newsclean.extraction.blocks import repair_mojibake
+
 logger = logging.getLogger(__name__)
 
 JSON_LD_XPATH = '//script[@type="application/ld+json"]'
@@ -90,7 +92,9 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
         or _date_under_headline(tree)
     )
     document.clean_and_trim()
-    document.title = headline(tree, document.title or "", document.sitename)
+    document.author = document.author and repair_mojibake(document.author)
+    document.description = document.description and repair_mojibake(document.description)
+    document.title = repair_mojibake(headline(tree, document.title or "", document.sitename))
     return document
 
 
