@@ -225,6 +225,23 @@ def test_a_caption_closed_by_a_credit_in_brackets_is_dropped_but_not_a_price_lin
     assert price in _record(_page(_paragraphs(price))).text
 
 
+def test_captions_closed_by_a_photo_by_credit_and_credit_lines_are_dropped_but_not_sentences_about_images() -> None:
+    captions = [
+        "The new ferry at the north quay after its first night crossing. Photo by: 'Ann Example'.",
+        "Passengers boarding at dusk | Photo by Bo Sample",
+        "Photo by Cy Person on Unsplash",
+    ]
+    sentences = [
+        "Images by the harbour webcam showed the quay crowded until midnight on the first evening.",
+        "The photo by the harbour master, taken at dusk, now hangs in the terminal's waiting room.",
+    ]
+    text = _record(_page(_paragraphs(*captions, *sentences))).text
+    for caption in captions:
+        assert caption not in text
+    for sentence in sentences:
+        assert sentence in text
+
+
 def test_time_and_byline_lines_above_the_body_and_closing_dateline_and_more_links_are_dropped() -> None:
     for top in ("<p>5:45 AM PST 11/19/2019 by Ann Example</p>", "<ul><li>Published 18 November 2019</li></ul>"):
         assert _record(_page(top + _paragraphs())).text.startswith(PARAGRAPHS[0]), top

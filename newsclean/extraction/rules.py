@@ -326,14 +326,22 @@ LINK_ROW_LINKED_SHARE = 0.5
 FOOTER_MAX_WORDS = 400
 FURNITURE_MAX_WORDS = 40
 
-# Photo credits and captions that end with one ("... last June. Photo: A. Person").
+# Photo credits and captions that end with one ("... last June. Photo: A. Person", "Photo by: 'A. Person'.").
 CREDIT_LABELS = (
     "photo", "photos", "photograph", "picture", "image", "photo credit", "image credit", "foto", "fotos",
     "bild", "bilder", "crédit photo", "illustration",
 )
-CREDIT_START_RE = re.compile(rf"^\(?(?:{_alt(CREDIT_LABELS)})\s*[:：©]", re.IGNORECASE)
+# "Photo by", "Foto von": the one-picture labels only ("Video by" and "Images by" open sentences too),
+# taken for a credit at the start of the block or of a sentence ("... at dusk. Photo by A. Person").
+CREDIT_BY_LABELS = ("photo", "photograph", "picture", "image", "foto", "bild")
+CREDIT_BY_WORDS = ("by", "courtesy", "courtesy of", "von", "di", "door")
+_COLON_CREDIT = rf"(?:{_alt(CREDIT_LABELS)})\s*[:：©]"
+_BY_CREDIT = rf"(?:{_alt(CREDIT_BY_LABELS)})\s+(?:{_alt(CREDIT_BY_WORDS)})\b\s*:?"
+_CREDIT_NAME = r"""\s*[^.!?:]{2,80}[\s.'"’”)]*$"""
+CREDIT_START_RE = re.compile(rf"^\(?(?:{_COLON_CREDIT}|{_BY_CREDIT})", re.IGNORECASE)
 CREDIT_END_RE = re.compile(
-    rf"[(\s](?:{_alt(CREDIT_LABELS)})\s*[:：©]\s*[^.!?:]{{2,80}}\)?\s*$|\(credits?\s*[:：]\s*[^()]{{2,80}}\)\s*$",
+    rf"[(\s]{_COLON_CREDIT}{_CREDIT_NAME}|(?:[.!?|]\s*|\()(?:{_BY_CREDIT}){_CREDIT_NAME}"
+    rf"|\(credits?\s*[:：]\s*[^()]{{2,80}}\)\s*$",
     re.IGNORECASE,
 )
 CREDIT_MAX_WORDS = 40
