@@ -257,17 +257,21 @@ class Coverage(Enum):
 
     LITTLE = "little"
     FAIR = "fair"
-    WHOLE_PAGE = "whole_page"
+    DUMP = "dump"
 
 
 def _coverage(body: Body, tree: HtmlElement, page_paragraph_words: int) -> Coverage:
     """LITTLE: a small share of the page's paragraph or visible words (trafilatura's fast mode latched
-    on to a small box); WHOLE_PAGE: about all the visible text while little of it is in paragraphs
-    (a dump of the page, menus included). In both, its full mode (readability, jusText) does better.
+    on to a small box); DUMP: about all the visible text while little of it is in paragraphs (the page,
+    menus included), or one block holding the body of a page written in paragraphs (its fallback's
+    text of the whole article element, captions and bylines included). In both, its full mode
+    (readability, jusText) does better.
     """
     words = body.raw_words
     if words < rules.FAST_MIN_PARAGRAPH_SHARE * page_paragraph_words:
         return Coverage.LITTLE
+    if _is_one_block_dump(body, page_paragraph_words):
+        return Coverage.DUMP
     body_element = tree.find("body")
     root = body_element if body_element is not None else tree
     all_words = len(root.text_content().split())
@@ -278,8 +282,15 @@ def _coverage(body: Body, tree: HtmlElement, page_paragraph_words: int) -> Cover
     if words < rules.FAST_MIN_TEXT_SHARE * visible:
         return Coverage.LITTLE
     if words >= rules.PAGE_DUMP_SHARE * visible and dump_like:
-        return Coverage.WHOLE_PAGE
+        return Coverage.DUMP
     return Coverage.FAIR
+
+
+def _is_one_block_dump(body: Body, page_paragraph_words: int) -> bool:
+    words = body.raw_words
+    if words < rules.ONE_BLOCK_DUMP_MIN_WORDS or page_paragraph_words < rules.PAGE_DUMP_MAX_PARAGRAPH_SHARE * words:
+        return False
+    return max(block.words for block in body.raw) >= rules.ONE_BLOCK_DUMP_SHARE * words
 
 
 def _hidden_words(root: HtmlElement) -> int:
@@ -293,7 +304,7 @@ def _prefer_full(full: Body, fast: Body, coverage: Coverage | None, config: Extr
     if coverage is None:
         return full.words > fast.words
     full_words, fast_words = full.raw_words, fast.raw_words
-    if coverage is Coverage.WHOLE_PAGE:
+    if coverage is Coverage.DUMP:
         return config.min_words <= full.words and full_words < fast_words
     return full_words > rules.FULL_MODE_MIN_GAIN * fast_words
 

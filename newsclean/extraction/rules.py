@@ -403,6 +403,10 @@ LISTS_MIN_GAIN = 0.05
 # of its own words in <p> elements, is a dump of the whole page: the full mode's body replaces it.
 PAGE_DUMP_SHARE = 0.98
 PAGE_DUMP_MAX_PARAGRAPH_SHARE = 0.5
+# So is a fast body of this many words or more that is one block for this share of its words, on a
+# page whose <p> elements hold PAGE_DUMP_MAX_PARAGRAPH_SHARE of that or more.
+ONE_BLOCK_DUMP_MIN_WORDS = 150
+ONE_BLOCK_DUMP_SHARE = 0.9
 
 # Credit and contact lines that close wire and newspaper stories ("Reporting by ...; Editing by ...",
 # "Write to A. Writer at ..."), and press-release company boilerplate
