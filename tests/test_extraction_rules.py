@@ -713,3 +713,18 @@ def test_mojibake_in_the_page_is_repaired_and_correct_accents_and_quotes_are_lef
     assert intact in record.text
     assert record.title == "Night ferry extended – for another year"
     assert "â" not in record.text
+
+
+def test_steps_in_collapsed_accordion_panels_are_kept() -> None:
+    steps = [
+        "Step one: book the late crossing online at least a day ahead, as the night boats carry fewer cars.",
+        "Step two: arrive at the north quay thirty minutes before sailing, when the car deck opens for boarding.",
+    ]
+    panels = "".join(
+        f"<div class='accordion-item'><h3>Step {number}</h3>"
+        f"<div class='accordion-panel {state}' aria-hidden='{str(state == 'hidden').lower()}'><p>{text}</p></div></div>"
+        for number, (state, text) in enumerate(zip(("open", "hidden"), steps), start=1)
+    )
+    text = _record(_page(_paragraphs() + f"<div class='accordion'>{panels}</div>")).text
+    for step in steps:
+        assert step in text

@@ -45,6 +45,8 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
         _drop(section)
     for box in _content_boxes(tree):
         box.set("class", rules.MASKING_CLASS_TOKEN_RE.sub(" ", box.get("class", "")).strip())
+    for panel in _COLLAPSED_PANELS(tree):
+        _open(panel)
 
 
 _NOISE_CANDIDATES = XPath(
@@ -313,6 +315,20 @@ def _is_content_box(box: HtmlElement) -> bool:
     if any(rules.COMMERCE_BOX_RE.search(value) for value in box.attrib.values()):
         return False
     return box.find(".//table") is not None or _long_paragraphs(box) >= rules.CONTENT_BOX_MIN_PARAGRAPHS
+
+
+_COLLAPSED_PANELS = XPath(
+    "//*[contains(@class, 'accordion') or contains(@class, 'collaps')]"
+    "[contains(@class, 'hidden') or contains(@class, 'collapsed') or @hidden or @aria-hidden = 'true']"
+    "[.//p or .//li or .//table]"
+)
+
+
+def _open(panel: HtmlElement) -> None:
+    """A collapsed panel (an accordion step the reader opens) shown: trafilatura drops hidden elements."""
+    panel.set("class", " ".join(t for t in panel.get("class", "").split() if "hidden" not in t and t != "collapsed"))
+    for name in ("hidden", "aria-hidden"):
+        panel.attrib.pop(name, None)
 
 
 def _page_wrappers(tree: HtmlElement) -> list[HtmlElement]:
