@@ -318,9 +318,8 @@ def _is_content_box(box: HtmlElement) -> bool:
 
 
 _COLLAPSED_PANELS = XPath(
-    "//*[contains(@class, 'accordion') or contains(@class, 'collaps')]"
-    "[contains(@class, 'hidden') or contains(@class, 'collapsed') or @hidden or @aria-hidden = 'true']"
-    "[.//p or .//li or .//table]"
+    "//@class[contains(., 'accordion') or contains(., 'collaps')][contains(., 'hidden') or contains(., 'collapsed')]"
+    "/parent::*[.//p or .//li or .//table]"
 )
 
 
