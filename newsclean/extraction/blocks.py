@@ -109,13 +109,18 @@ def _element_blocks(element: _Element) -> list[Block]:
 
 
 def _splits_paragraph(child: _Element) -> bool:
-    return child.tag in _NESTED_BLOCK_TAGS or _is_blank_line(child)
+    return child.tag in _NESTED_BLOCK_TAGS or is_blank_line(child)
 
 
-def _is_blank_line(child: _Element) -> bool:
-    """A line break followed by another with nothing but spacing between them."""
-    following = child.getnext()
-    return child.tag == "lb" and following is not None and following.tag == "lb" and not (child.tail or "").strip()
+def is_blank_line(element: _Element, break_tag: str = "lb") -> bool:
+    """One of two line breaks in a row with nothing but spacing between them: the break between two
+    paragraphs. `break_tag`: "lb" in trafilatura's body, "br" in HTML."""
+    if element.tag != break_tag:
+        return False
+    following, preceding = element.getnext(), element.getprevious()
+    return (following is not None and following.tag == break_tag and not (element.tail or "").strip()) or (
+        preceding is not None and preceding.tag == break_tag and not (preceding.tail or "").strip()
+    )
 
 
 def _parts(element: _Element) -> list[Block]:

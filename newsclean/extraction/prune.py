@@ -12,7 +12,7 @@ from lxml.html import HtmlElement, defs
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
 from newsclean.extraction import rules
-from newsclean.extraction.blocks import fold, text_key
+from newsclean.extraction.blocks import fold, is_blank_line, text_key
 
 PROMPT_ELEMENT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "label", "button", "strong")
 LONG_PARAGRAPH_WORDS = 20
@@ -207,7 +207,7 @@ def _wrap_runs(container: HtmlElement) -> None:
     before: HtmlElement | None = None
     text, inline = container.text or "", list[HtmlElement]()
     for child in [*container, None]:
-        if child is not None and child.tag not in _BLOCK_TAGS and not _is_blank_line(child):
+        if child is not None and child.tag not in _BLOCK_TAGS and not is_blank_line(child, "br"):
             inline.append(child)
             continue
         run_text = text + "".join(element.text_content() + (element.tail or "") for element in inline)
@@ -227,16 +227,6 @@ def _wrap_runs(container: HtmlElement) -> None:
             before.tail = None
             before.addnext(paragraph)
         paragraph.extend(inline)
-
-
-def _is_blank_line(element: HtmlElement) -> bool:
-    """One of two <br> in a row: the break between two paragraphs."""
-    if element.tag != "br":
-        return False
-    following, preceding = element.getnext(), element.getprevious()
-    return (following is not None and following.tag == "br" and not (element.tail or "").strip()) or (
-        preceding is not None and preceding.tag == "br" and not (preceding.tail or "").strip()
-    )
 
 
 def _quote_figures(tree: HtmlElement) -> list[HtmlElement]:
