@@ -544,11 +544,11 @@ LONGER_STORY = [
 ]
 
 
-def _undated_page(under_headline: str) -> str:
+def _undated_page(under_headline: str, above_headline: str = "") -> str:
     return (
         "<html lang='en'><head><title>Night ferry to the islands extended</title>"
         "<meta property='og:type' content='article'></head><body><article>"
-        f"<h1>Night ferry to the islands extended</h1>{under_headline}{_paragraphs()}</article>"
+        f"{above_headline}<h1>Night ferry to the islands extended</h1>{under_headline}{_paragraphs()}</article>"
         "<footer><p>Copyright 2024 Island Post</p></footer></body></html>"
     )
 
@@ -559,6 +559,14 @@ def test_a_date_line_under_the_headline_dates_a_page_that_declares_no_date() -> 
     assert _record(_undated_page("<p>Last updated: November 13, 2025</p>"), url).published == "2025-11-13T00:00:00"
     assert _record(_undated_page("<div><svg></svg> Dec 12, 2025</div>"), url).published == "2025-12-12T00:00:00"
     assert _record(_undated_page("<p>By Ann Example</p>"), url).published is None
+
+
+def test_a_date_line_just_above_the_headline_dates_a_page_when_none_is_under_it() -> None:
+    url = "https://islandpost.example/news/night-ferry-extended"
+    above = "<div><a href='/authors/ann'>Ann Example</a><span> / </span><span>December 14, 2025</span><span> / </span></div>"
+    assert _record(_undated_page("<p>By Ann Example</p>", above), url).published == "2025-12-14T00:00:00"
+    both = _undated_page("<p>Nov 21, 2018</p>", above)
+    assert _record(both, url).published == "2018-11-21T00:00:00"
 
 
 def test_an_article_written_with_line_breaks_in_one_element_comes_out_in_paragraphs() -> None:

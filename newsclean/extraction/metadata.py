@@ -54,17 +54,19 @@ class StructuredData:
 
 DATE_LINE_MAX_WORDS = 8
 DATE_LINE_SEARCH_ELEMENTS = 30
+DATE_LINE_SEARCH_ELEMENTS_ABOVE = 8
 EARLIEST_DATE = datetime(1995, 1, 1)
-_AFTER_HEADLINE = XPath(
-    f"(//h1)[1]/following::*[not(self::script or self::style)][position() <= {DATE_LINE_SEARCH_ELEMENTS}]"
-)
+_NOT_CODE = "[not(self::script or self::style)]"
+_AFTER_HEADLINE = XPath(f"(//h1)[1]/following::*{_NOT_CODE}[position() <= {DATE_LINE_SEARCH_ELEMENTS}]")
+_ABOVE_HEADLINE = XPath(f"(//h1)[1]/preceding::*{_NOT_CODE}[position() <= {DATE_LINE_SEARCH_ELEMENTS_ABOVE}]")
 
 
 def _date_under_headline(tree: HtmlElement) -> str | None:
     """The day of a date line shown just after the headline ("Nov 21, 2018", "Last updated: November 13,
-    2025"; an element's text or the text after an icon), for pages that declare no date: htmldate
-    without its whole-page text search finds none, and with it guesses from any number on the page."""
-    for element in _AFTER_HEADLINE(tree):
+    2025"; an element's text or the text after an icon), else just above it ("Dec 12, 2025 · 5 min
+    read" over the title), for pages that declare no date: htmldate without its whole-page text search
+    finds none, and with it guesses from any number on the page."""
+    for element in [*_AFTER_HEADLINE(tree), *reversed(_ABOVE_HEADLINE(tree))]:
         for text in (element.text, element.tail):
             if text and len(text.split()) <= DATE_LINE_MAX_WORDS and any(char.isdigit() for char in text):
                 day: str | None = try_date_expr(text, "%Y-%m-%d", False, EARLIEST_DATE, datetime.now())
