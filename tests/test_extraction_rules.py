@@ -736,3 +736,22 @@ def test_steps_in_collapsed_accordion_panels_are_kept() -> None:
     text = _record(_page(_paragraphs() + f"<div class='accordion'>{panels}</div>")).text
     for step in steps:
         assert step in text
+
+
+def test_runs_of_dated_headline_links_are_dropped_without_class_names_but_not_a_dated_timeline() -> None:
+    cards = [
+        ("/news/2016/01/12/new-terminal-opens", "New terminal opens at the north quay", "January 12, 2016"),
+        ("/news/2019/01/14/winter-timetable", "Winter timetable brings fewer sailings", "January 14, 2019"),
+        ("/news/2013/06/18/first-night-ferry", "First night ferry leaves the harbour", "June 18, 2013"),
+    ]
+    box = "".join(f"<div><a href='{href}'><h5>{headline}</h5></a><p>{date}</p></div>" for href, headline, date in cards)
+    timeline = "".join(
+        f"<h3>{event}</h3><p>{date}</p>"
+        for event, date in (("Trial begins", "March 2, 2025"), ("Board reviews trial", "October 9, 2025"),
+                            ("Extension approved", "March 2, 2026"))
+    )
+    text = _record(_page(_paragraphs() + timeline + f"<div>{box}</div>")).text
+    assert PARAGRAPHS[-1] in text
+    for _, headline, date in cards:
+        assert headline not in text and date not in text
+    assert "Board reviews trial" in text and "October 9, 2025" in text

@@ -528,6 +528,30 @@ def drop_teaser_pairs(blocks: list[Block], page: PageContext) -> list[Block]:
     return [b for i, b in enumerate(blocks) if i not in drop]
 
 
+def drop_teaser_card_runs(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Runs of teaser cards: a headline link followed by its date line, TEASER_CARD_MIN_DATES times or
+    more in a row (a "more news" box that no class name gives away)."""
+    drop: set[int] = set()
+    index = 0
+    while index < len(blocks):
+        end = index
+        while end + 1 < len(blocks) and _is_dated_headline(blocks[end], blocks[end + 1], page):
+            end += 2
+        if (end - index) // 2 >= rules.TEASER_CARD_MIN_DATES:
+            drop.update(range(index, end))
+        index = max(end, index + 1)
+    return [b for i, b in enumerate(blocks) if i not in drop]
+
+
+def _is_dated_headline(headline: Block, date: Block, page: PageContext) -> bool:
+    return (
+        date.words <= rules.BYLINE_MAX_WORDS
+        and _is_date_part(date.text)
+        and headline.words <= rules.LINK_BLOCK_MAX_WORDS
+        and _is_link_only(headline, page)
+    )
+
+
 def drop_excerpt_runs(blocks: list[Block], page: PageContext) -> list[Block]:
     """Two or more consecutive short blocks cut off with an ellipsis: excerpts of other articles."""
     cut = [
@@ -586,6 +610,7 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_tag_lines,
     drop_related_sections,
     drop_teaser_pairs,
+    drop_teaser_card_runs,
     drop_excerpt_runs,
     drop_inline_related_links,
     drop_link_blocks,
