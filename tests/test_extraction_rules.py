@@ -755,3 +755,19 @@ def test_runs_of_dated_headline_links_are_dropped_without_class_names_but_not_a_
     for _, headline, date in cards:
         assert headline not in text and date not in text
     assert "Board reviews trial" in text and "October 9, 2025" in text
+
+
+TEASERS = [
+    ("/news/new-terminal", "New terminal opens at the north quay", "The terminal doubles the waiting room and adds a covered walkway to the ferry berth."),
+    ("/news/winter-timetable", "Winter timetable brings fewer sailings", "Two crossings a day are cut from November to March while the larger ferry is refitted."),
+    ("/news/harbour-dredging", "Harbour dredging to start in spring", "The channel will be deepened so that the new ferries can berth at low tide."),
+]
+
+
+def test_headline_links_with_excerpts_closing_the_body_are_dropped_but_not_a_body_made_of_them() -> None:
+    cards = "".join(f"<div><a href='{href}'><h5>{headline}</h5></a><p>{excerpt}</p></div>" for href, headline, excerpt in TEASERS)
+    text = _record(_page(_paragraphs(*LONGER_STORY) + f"<div>{cards}</div>")).text
+    assert text.endswith(LONGER_STORY[-1])
+    directory = _record(_page(f"<p>{PARAGRAPHS[0]}</p>{cards}")).text
+    for _, headline, excerpt in TEASERS:
+        assert excerpt in directory

@@ -529,9 +529,10 @@ def drop_teaser_pairs(blocks: list[Block], page: PageContext) -> list[Block]:
 
 
 def drop_teaser_card_runs(blocks: list[Block], page: PageContext) -> list[Block]:
-    """Runs of teaser cards: a headline link followed by its date line, TEASER_CARD_MIN_DATES times or
-    more in a row (a "more news" box that no class name gives away)."""
-    drop: set[int] = set()
+    """Runs of teaser cards that no class name gives away: a headline link followed by its date line,
+    TEASER_CARD_MIN_DATES times or more in a row; and as many headline links each followed by a short
+    excerpt closing the body after the story."""
+    drop: set[int] = set(range(_closing_teasers_start(blocks, page), len(blocks)))
     index = 0
     while index < len(blocks):
         end = index
@@ -541,6 +542,27 @@ def drop_teaser_card_runs(blocks: list[Block], page: PageContext) -> list[Block]
             drop.update(range(index, end))
         index = max(end, index + 1)
     return [b for i, b in enumerate(blocks) if i not in drop]
+
+
+def _closing_teasers_start(blocks: list[Block], page: PageContext) -> int:
+    """Where the headline-and-excerpt pairs that close the body begin; len(blocks) where none do, or
+    too few, or where they are not shorter than what comes before them (a page made of such entries)."""
+    start = len(blocks)
+    while start >= 2 and _is_headline_and_excerpt(blocks[start - 2], blocks[start - 1], page):
+        start -= 2
+    pairs_words = sum(b.words for b in blocks[start:])
+    if (len(blocks) - start) // 2 < rules.TEASER_CARD_MIN_DATES or sum(b.words for b in blocks[:start]) <= pairs_words:
+        return len(blocks)
+    return start
+
+
+def _is_headline_and_excerpt(headline: Block, excerpt: Block, page: PageContext) -> bool:
+    return (
+        rules.TEASER_HEADLINE_MIN_WORDS <= headline.words <= rules.LINK_BLOCK_MAX_WORDS
+        and _is_link_only(headline, page)
+        and rules.EXCERPT_MIN_WORDS <= excerpt.words <= rules.TEASER_BLOCK_MAX_WORDS
+        and not _is_link_only(excerpt, page)
+    )
 
 
 def _is_dated_headline(headline: Block, date: Block, page: PageContext) -> bool:

@@ -378,6 +378,8 @@ TEASER_MAX_WORDS = 60
 TEASER_BLOCK_MAX_WORDS = 30
 # ... or blocks of any length with this many date lines among them (each card's publication date).
 TEASER_CARD_MIN_DATES = 3
+# ... and a body closed by this many headline links (of a few words) each followed by an excerpt.
+TEASER_HEADLINE_MIN_WORDS = 4
 # Site knowledge: blocks longer than this are never treated as a host's boilerplate; a teaser
 # is matched to the article whose first OPENING_WORDS words it repeats.
 BOILERPLATE_MAX_WORDS = 60
