@@ -43,6 +43,11 @@ class Block:
     def words(self) -> int:
         return count_words(self.text)
 
+    @cached_property
+    def items(self) -> list[Block]:
+        """A list's items (its text holds one a line); any other block is its own one item."""
+        return [Block("item", line) for line in self.text.split("\n")] if self.kind == "list" else [self]
+
 
 @dataclass(frozen=True)
 class PageContext:
@@ -306,8 +311,7 @@ def drop_link_lists(blocks: list[Block], page: PageContext) -> list[Block]:
 
 
 def _is_link_list(block: Block, page: PageContext) -> bool:
-    items = block.text.split("\n")
-    return block.kind == "list" and len(items) >= 2 and all(_is_short_link(Block("item", item), page) for item in items)
+    return block.kind == "list" and len(block.items) >= 2 and all(_is_short_link(item, page) for item in block.items)
 
 
 def _is_short_link(block: Block, page: PageContext) -> bool:

@@ -32,7 +32,7 @@ from newsclean.extraction.blocks import (
     tidy,
 )
 from newsclean.extraction.metadata import StructuredData, iso_datetime, page_metadata, structured_data
-from newsclean.extraction.prune import masked_article, paragraph_words, prune_noise, unmask
+from newsclean.extraction.prune import LONG_PARAGRAPH_WORDS, masked_article, paragraph_words, prune_noise, unmask
 from newsclean.extraction.pagetype import (
     PageSignals,
     RejectionReason,
@@ -419,7 +419,9 @@ def _masked_article_body(
 def _body_verdict(
     body: Body, signals: PageSignals, page: PageContext, config: ExtractionConfig
 ) -> RejectionReason | None:
-    return reason_from_body(signals, body.words, _teaser_share(body.raw, page), config.min_words)
+    teaser_share = _teaser_share(body.raw, page)
+    story_words = _story_words(body.raw, page) if teaser_share > 0.5 else 0
+    return reason_from_body(signals, body.words, teaser_share, config.min_words, story_words)
 
 
 def _author_links(tree: HtmlElement) -> list[str]:
@@ -434,14 +436,27 @@ def _author_links(tree: HtmlElement) -> list[str]:
 
 
 def _teaser_share(blocks: list[Block], page: PageContext) -> float:
-    """Share of the body's words in headline links and cut-off excerpts."""
-    total = sum(b.words for b in blocks)
+    """Share of the body's words in headline links and cut-off excerpts; a list's items are looked at
+    one by one (a list whose last item is cut off is not an excerpt)."""
+    units = [item for b in blocks for item in b.items]
+    total = sum(b.words for b in units)
     if not total:
         return 0.0
-    teasers = sum(
-        b.words for b in blocks if b.folded in page.link_texts or is_cut_off(b, page)
-    )
+    teasers = sum(b.words for b in units if _is_teaser_text(b, page))
     return teasers / total
+
+
+def _is_teaser_text(block: Block, page: PageContext) -> bool:
+    return block.folded in page.link_texts or is_cut_off(block, page)
+
+
+def _story_words(blocks: list[Block], page: PageContext) -> int:
+    """Words of the paragraphs of LONG_PARAGRAPH_WORDS or more that are neither links nor cut off."""
+    return sum(
+        b.words
+        for b in blocks
+        if b.kind == "paragraph" and b.words >= LONG_PARAGRAPH_WORDS and not _is_teaser_text(b, page)
+    )
 
 
 def _folded_texts(links: Iterable[HtmlElement]) -> frozenset[str]:

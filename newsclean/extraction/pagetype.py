@@ -68,6 +68,7 @@ NON_ARTICLE_PATHS: tuple[tuple[RejectionReason, re.Pattern[str]], ...] = tuple(
 UNDECLARED_ARTICLE_MIN_WORDS = 250
 SLUG_ARTICLE_MIN_WORDS = 100
 HEADLINE_SLUG_RE = re.compile(r"/(?:[^/\-_.]+[-_]){3,}[^/\-_.]+(?:\.[a-z]{2,5})?/?$", re.IGNORECASE)
+DECLARED_STORY_MIN_WORDS = 150
 SEARCH_QUERY_RE = re.compile(r"(?:^|&)(?:s|q|query|search)=", re.IGNORECASE)
 
 
@@ -110,11 +111,16 @@ def reason_from_url(url: str) -> RejectionReason | None:
     return None
 
 
-def reason_from_body(signals: PageSignals, words: int, teaser_share: float, min_words: int) -> RejectionReason | None:
-    """A verdict from the extracted body: too short, a list of teasers, or nothing that says article."""
+def reason_from_body(
+    signals: PageSignals, words: int, teaser_share: float, min_words: int, story_words: int = 0
+) -> RejectionReason | None:
+    """A verdict from the extracted body: too short, a list of teasers, or nothing that says article.
+
+    `story_words`: the words of its long paragraphs that are not teasers; a page that declares itself an
+    article and holds DECLARED_STORY_MIN_WORDS of them is a story beside a teaser box, not a listing."""
     if words == 0:
         return RejectionReason.NO_MAIN_TEXT
-    if teaser_share > 0.5:
+    if teaser_share > 0.5 and not (signals.declares_article and story_words >= DECLARED_STORY_MIN_WORDS):
         return RejectionReason.LISTING_PAGE
     if words < min_words:
         return RejectionReason.TOO_SHORT
