@@ -773,7 +773,7 @@ def test_headline_links_with_excerpts_closing_the_body_are_dropped_but_not_a_bod
         assert excerpt in directory
 
 
-def test_a_declared_article_beside_a_longer_ticker_of_cut_off_teasers_is_kept_but_a_teaser_list_is_a_listing() -> None:
+def test_a_declared_article_beside_a_longer_ticker_of_cut_off_teasers_is_kept_without_it_but_a_teaser_list_is_a_listing() -> None:
     ticker = "".join(
         f"<li><a href='/news/{number}'>Harbour news item {number}: the council met again on Tuesday evening to "
         f"discuss the timetable, the fares, the new terminal and the plans for the winter season that some…</a></li>"
@@ -781,5 +781,6 @@ def test_a_declared_article_beside_a_longer_ticker_of_cut_off_teasers_is_kept_bu
     )
     record = _record(_page(f"<ul>{ticker}</ul>" + _paragraphs(*LONG_STORY)))
     assert LONG_STORY[-1] in record.text
+    assert "Harbour news item" not in record.text
     listing = extract(_page(f"<ul>{ticker}</ul>" + _paragraphs()), "https://islandpost.example/news/harbour")
     assert isinstance(listing, Rejection) and listing.reason is RejectionReason.LISTING_PAGE

@@ -311,7 +311,11 @@ def drop_link_lists(blocks: list[Block], page: PageContext) -> list[Block]:
 
 
 def _is_link_list(block: Block, page: PageContext) -> bool:
-    return block.kind == "list" and len(block.items) >= 2 and all(_is_short_link(item, page) for item in block.items)
+    return block.kind == "list" and len(block.items) >= 2 and all(_is_list_teaser(item, page) for item in block.items)
+
+
+def _is_list_teaser(item: Block, page: PageContext) -> bool:
+    return _is_short_link(item, page) or (item.words <= rules.TEASER_MAX_WORDS and is_cut_off(item, page))
 
 
 def _is_short_link(block: Block, page: PageContext) -> bool:
