@@ -230,9 +230,12 @@ def test_captions_closed_by_a_photo_by_credit_and_credit_lines_are_dropped_but_n
         "The new ferry at the north quay after its first night crossing. Photo by: 'Ann Example'.",
         "Passengers boarding at dusk | Photo by Bo Sample",
         "Photo by Cy Person on Unsplash",
+        "Passengers wait for the late ferry at the north quay on Friday. (AP Photo/Di Example, File)",
+        "The northern islands seen from the space station last spring. (NASA via AP)",
     ]
     sentences = [
         "Images by the harbour webcam showed the quay crowded until midnight on the first evening.",
+        "Ferries emit more nitrous oxide per passenger than the buses that meet them (EPA 2024).",
         "The photo by the harbour master, taken at dusk, now hangs in the terminal's waiting room.",
     ]
     text = _record(_page(_paragraphs(*captions, *sentences))).text

@@ -339,9 +339,15 @@ _COLON_CREDIT = rf"(?:{_alt(CREDIT_LABELS)})\s*[:：©]"
 _BY_CREDIT = rf"(?:{_alt(CREDIT_BY_LABELS)})\s+(?:{_alt(CREDIT_BY_WORDS)})\b\s*:?"
 _CREDIT_NAME = r"""\s*[^.!?:]{2,80}[\s.'"’”)]*$"""
 CREDIT_START_RE = re.compile(rf"^\(?(?:{_COLON_CREDIT}|{_BY_CREDIT})", re.IGNORECASE)
+# Wire captions close with the agency's credit in brackets: "(AP Photo/A. Person, File)", "(NASA via AP)".
+PICTURE_AGENCIES = ("AP", "AFP", "Reuters", "Getty Images", "dpa", "EPA", "ANP", "ANSA", "Xinhua")
+_AGENCY_CREDIT = (
+    rf"\([^()]*\b(?:{_alt(CREDIT_BY_LABELS)})s?\s*/[^()]{{2,80}}\)\W*$"
+    rf"|\([^()]*\bvia\s+(?:{_alt(PICTURE_AGENCIES)})\b[^()]{{0,40}}\)\W*$"
+)
 CREDIT_END_RE = re.compile(
     rf"[(\s]{_COLON_CREDIT}{_CREDIT_NAME}|(?:[.!?|]\s*|\()(?:{_BY_CREDIT}){_CREDIT_NAME}"
-    rf"|\(credits?\s*[:：]\s*[^()]{{2,80}}\)\s*$",
+    rf"|\(credits?\s*[:：]\s*[^()]{{2,80}}\)\s*$|{_AGENCY_CREDIT}",
     re.IGNORECASE,
 )
 CREDIT_MAX_WORDS = 40
