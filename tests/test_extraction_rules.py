@@ -476,6 +476,32 @@ def test_readers_comments_are_found_by_their_reply_links_when_no_class_names_the
     assert "passenger numbers for each crossing" not in record.text
 
 
+def test_readers_comments_are_found_by_their_avatars_but_an_author_picture_shown_thrice_takes_nothing() -> None:
+    comments = "".join(
+        f"<div><div><img src='/images/avatar-{name.lower()}.png' alt='Avatar'></div><div>"
+        f"<div><a href='/members/{name.lower()}'>{name}</a></div><div>2 days ago</div><p>{text}</p></div></div>"
+        for name, text in (
+            ("Maren", "I took the late ferry every Friday last summer and it was always full by the second stop, "
+                      "so an extra year of it is welcome news for everyone who works in town."),
+            ("Tobias", "Will the timetable on the island side change too? The last bus from the harbour leaves "
+                       "before the ferry arrives, which makes the late crossing useless for those without a car."),
+            ("Ines", "The board should publish the passenger numbers for each crossing rather than one total "
+                     "for the year, so that islanders can see which sailings are actually used."),
+        )
+    )
+    story = _paragraphs(*LONGER_STORY)
+    record = _record(_bare_page(f"<div><div><h1>Night ferry to the islands extended</h1>{story}</div><div>{comments}</div></div>"))
+    assert LONGER_STORY[-1] in record.text
+    assert "second stop" not in record.text and "passenger numbers" not in record.text
+    picture = "<img src='/images/authors/ann-example-avatar.jpg' alt='Ann Example'>"
+    tagline = "Island Post has covered the ferries, the harbour and the councils of the northern islands since 1921."
+    authored = _record(_bare_page(
+        f"<div><p>{tagline}</p></div><h1>Night ferry to the islands extended</h1><div>{picture}"
+        f"<p>{picture} By Ann Example</p>{story}<p>{picture} Ann Example covers the islands.</p></div>"
+    ))
+    assert LONGER_STORY[-1] in authored.text and PARAGRAPHS[0] in authored.text
+
+
 def test_a_page_whose_own_text_carries_a_reply_link_keeps_it() -> None:
     posts = "".join(
         f"<div><p>{text}</p><button>Reply</button></div>" for text in PARAGRAPHS

@@ -38,9 +38,8 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
         _drop(widget)
     for card in _hover_cards(tree):
         _drop(card)
-    if rules.REPLY_LABELS & link_texts:
-        for thread in _comment_threads(tree):
-            _drop(thread)
+    for thread in _comment_threads(tree, with_replies=bool(rules.REPLY_LABELS & link_texts)):
+        _drop(thread)
     for section in _comment_sections(tree):
         _drop(section)
     for box in _content_boxes(tree):
@@ -85,21 +84,35 @@ _REPLY_CONTROLS = XPath(
 )
 
 
-def _comment_threads(tree: HtmlElement) -> list[HtmlElement]:
-    """The readers' comments, found by their "Reply" links or buttons (in several languages) rather than
-    by class names: the largest element holding most of them and neither the page's headline nor its
-    first sentence-long text (comments follow the article)."""
+_AVATARS = XPath("//img[contains(@alt, 'vatar') or contains(@src, 'avatar')]")
+
+
+def _comment_threads(tree: HtmlElement, with_replies: bool) -> list[HtmlElement]:
+    """The readers' comments, found by their "Reply" links or buttons (in several languages; looked for
+    `with_replies`) or by their writers' avatars rather than by class names: the largest element
+    holding most of either and neither the page's headline nor its first sentence-long text (comments
+    follow the article)."""
     replies = [
         control for control in _REPLY_CONTROLS(tree)
         if fold(control.text_content()) in rules.REPLY_LABELS
-    ]
-    if len(replies) < rules.COMMENT_THREAD_MIN_REPLIES:
-        return []
-    holding = Counter(ancestor for control in replies for ancestor in control.iterancestors())
+    ] if with_replies else []
+    threads = _largest_holders(tree, replies) if len(replies) >= rules.COMMENT_THREAD_MIN_REPLIES else []
+    avatars = _AVATARS(tree)
+    if len(avatars) >= rules.COMMENT_THREAD_MIN_REPLIES:
+        page_words = paragraph_words(tree)
+        threads.extend(
+            thread for thread in _largest_holders(tree, avatars)
+            if paragraph_words(thread) < rules.AVATAR_THREAD_MAX_PARAGRAPH_SHARE * page_words
+        )
+    return threads
+
+
+def _largest_holders(tree: HtmlElement, markers: list[HtmlElement]) -> list[HtmlElement]:
+    holding = Counter(ancestor for marker in markers for ancestor in marker.iterancestors())
     opening = _first_sentence_holder(tree)
     candidates = {
         element for element, count in holding.items()
-        if count >= rules.COMMENT_THREAD_SHARE * len(replies) and _may_be_thread(element, opening)
+        if count >= rules.COMMENT_THREAD_SHARE * len(markers) and _may_be_thread(element, opening)
     }
     return [element for element in candidates if not any(a in candidates for a in element.iterancestors())]
 

@@ -543,6 +543,9 @@ REPLY_LABELS = frozenset(
 REPLY_LABEL_MAX_CHARS = 20
 COMMENT_THREAD_MIN_REPLIES = 3
 COMMENT_THREAD_SHARE = 0.8
+# ... and so is the one holding that share of its writers' avatars, when it holds less than this share of
+# the page's paragraph words (an author's picture shown three times does not make the article a thread).
+AVATAR_THREAD_MAX_PARAGRAPH_SHARE = 0.5
 # Section headings of the page's markup (below its <h1>).
 SUBHEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 # A text run this long is a sentence of prose, not a label or a menu entry.
