@@ -813,3 +813,15 @@ def test_a_declared_article_beside_a_longer_ticker_of_cut_off_teasers_is_kept_wi
     assert "Harbour news item" not in record.text
     listing = extract(_page(f"<ul>{ticker}</ul>" + _paragraphs()), "https://islandpost.example/news/harbour")
     assert isinstance(listing, Rejection) and listing.reason is RejectionReason.LISTING_PAGE
+
+
+def test_a_line_opening_with_the_bylines_name_above_the_body_is_dropped_but_not_a_sentence() -> None:
+    author = "<meta name='author' content='Ann Example'>"
+    for line in (
+        "By Ann Example Ann Example The Island Post Biography @annexample ann.example@islandpost.example",
+        "ANN EXAMPLE, Island Post Harbour Writer",
+    ):
+        record = _record(_page(f"<p>{line}</p>" + _paragraphs(), head=author))
+        assert record.text.startswith(PARAGRAPHS[0]), line
+    sentence = "Ann Example, who rode the first night ferry, said the crossing was calm."
+    assert _record(_page(f"<p>{sentence}</p>" + _paragraphs(), head=author)).text.startswith(sentence)

@@ -453,7 +453,7 @@ def _is_tail_credit(block: Block) -> bool:
 def drop_top_metadata_lines(blocks: list[Block], page: PageContext) -> list[Block]:
     """Byline, date line and reading time among the first blocks of the body."""
     head = blocks[: rules.TOP_OF_BODY_BLOCKS]
-    kept_head = [b for b in head if not (_is_metadata_line(b) or _is_kicker(b, page))]
+    kept_head = [b for b in head if not (_is_metadata_line(b) or _is_kicker(b, page) or _is_author_line(b, page))]
     return kept_head + blocks[rules.TOP_OF_BODY_BLOCKS :]
 
 
@@ -470,6 +470,15 @@ def _is_metadata_line(block: Block) -> bool:
     return len(parts) > 1 and any(map(_is_metadata_part, parts)) and all(
         _is_metadata_part(part) or _is_name_part(part) for part in parts
     )
+
+
+def _is_author_line(block: Block, page: PageContext) -> bool:
+    """A line that opens with the byline's full name, after "By" or not, and is no sentence ("By Ann
+    Example Ann Example The Island Post @annexample", "Ann Example, Island Post Harbour Writer")."""
+    if block.words > rules.AUTHOR_LINE_MAX_WORDS or rules.SENTENCE_END_RE.search(block.text):
+        return False
+    text = fold(rules.BYLINE_PREFIX_RE.sub("", block.text, count=1))
+    return any(text.startswith(fold(name)) for name in page.authors if len(name.split()) > 1)
 
 
 def _is_metadata_part(text: str) -> bool:

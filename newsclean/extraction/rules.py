@@ -234,9 +234,11 @@ WIDGET_TAGS = frozenset({"div", "section", "aside", "form", "li", "ul"})
 HOVER_CARD_MIN_LINKS = 3
 
 # Lines that carry the byline, date or reading time at the top of a body.
-BYLINE_RE = re.compile(
-    r"^(?:by|von|par|por|di|door|text:|written by|reporting by)\s+\S+", re.IGNORECASE
-)
+BYLINE_WORDS = ("by", "von", "par", "por", "di", "door", "text:", "written by", "reporting by")
+BYLINE_PREFIX_RE = re.compile(rf"^(?:{_alt(BYLINE_WORDS)})\s+", re.IGNORECASE)
+BYLINE_RE = re.compile(rf"{BYLINE_PREFIX_RE.pattern}\S+", re.IGNORECASE)
+# A line of the body's top that opens with the byline's full name is the byline, up to this long.
+AUTHOR_LINE_MAX_WORDS = 20
 READ_TIME_LABELS = (
     "reading time", "read time", "lesezeit", "lesedauer", "temps de lecture", "tiempo de lectura",
     "tempo de leitura", "tempo di lettura", "leestijd",
