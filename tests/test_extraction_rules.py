@@ -825,3 +825,10 @@ def test_a_line_opening_with_the_bylines_name_above_the_body_is_dropped_but_not_
         assert record.text.startswith(PARAGRAPHS[0]), line
     sentence = "Ann Example, who rode the first night ferry, said the crossing was calm."
     assert _record(_page(f"<p>{sentence}</p>" + _paragraphs(), head=author)).text.startswith(sentence)
+
+
+def test_a_related_articles_label_left_between_paragraphs_is_dropped_and_the_story_after_it_kept() -> None:
+    after = [" ".join(LONGER_STORY[:2]), " ".join(LONGER_STORY[2:])]
+    text = _record(_page(_paragraphs() + "<h3>Related articles</h3>" + "".join(f"<p>{t}</p>" for t in after))).text
+    assert "Related articles" not in text
+    assert after[0] in text and after[1] in text

@@ -503,19 +503,15 @@ def _is_kicker(block: Block, page: PageContext) -> bool:
 
 
 def drop_related_sections(blocks: list[Block], page: PageContext) -> list[Block]:
-    """A "Related articles" heading and the teasers (links, cut-off excerpts) that follow it, or that
-    closes the body with nothing after it but teaser cards: teaser-sized blocks (headlines, dates, section
-    labels, one-line excerpts), or excerpts with date lines among them."""
+    """A "Related articles" heading and the teasers (links, cut-off excerpts) that follow it, if any, or
+    that closes the body with nothing after it but teaser cards: teaser-sized blocks (headlines, dates,
+    section labels, one-line excerpts), or excerpts with date lines among them."""
     kept: list[Block] = []
     index = 0
     while index < len(blocks):
-        end = index
         if rules.RELATED_HEADING_RE.match(blocks[index].text):
             end = _teasers_end(blocks, index + 1, page)
-            if _are_teaser_cards(blocks[end:]):
-                end = len(blocks)
-        if end > index + 1 or end == len(blocks):
-            index = end
+            index = len(blocks) if _are_teaser_cards(blocks[end:]) else end
             continue
         kept.append(blocks[index])
         index += 1
