@@ -339,8 +339,22 @@ def _is_linked_sentence(block: Block) -> bool:
 
 
 def drop_credits(blocks: list[Block], page: PageContext) -> list[Block]:
-    """Photo credits, and captions that end with one."""
-    return [b for b in blocks if not _is_credit(b)]
+    """Photo credits, captions that end with one, and captions printed twice in a row (a gallery's short
+    and long caption run together: "A ferry at dusk.A ferry at dusk. Photo: ...")."""
+    return [b for b in blocks if not (_is_credit(b) or _is_doubled_caption(b))]
+
+
+def _is_doubled_caption(block: Block) -> bool:
+    """The block is a text of REPEATED_CAPTION_MIN_WORDS or more printed twice in a row, with at most a
+    credit's few words after the second copy."""
+    words = block.folded.split()
+    if block.words > 2 * rules.CREDIT_MAX_WORDS:
+        return False
+    return any(
+        words[length : 2 * length] == words[:length]
+        for length in range(rules.REPEATED_CAPTION_MIN_WORDS, len(words) // 2 + 1)
+        if len(words) - 2 * length <= rules.CREDIT_TAIL_MAX_WORDS
+    )
 
 
 def _is_credit(block: Block) -> bool:

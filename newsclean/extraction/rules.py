@@ -353,6 +353,9 @@ CREDIT_END_RE = re.compile(
     re.IGNORECASE,
 )
 CREDIT_MAX_WORDS = 40
+# A caption printed twice in one block: this many words or more, then a credit of at most so many.
+REPEATED_CAPTION_MIN_WORDS = 8
+CREDIT_TAIL_MAX_WORDS = 12
 
 # Links to an author's page, read when the page names no author in its metadata.
 AUTHOR_PATH_RE = re.compile(
