@@ -820,6 +820,8 @@ def test_a_line_opening_with_the_bylines_name_above_the_body_is_dropped_but_not_
     for line in (
         "By Ann Example Ann Example The Island Post Biography @annexample ann.example@islandpost.example",
         "ANN EXAMPLE, Island Post Harbour Writer",
+        "Cy Person, AP Sports Writer",
+        "Cy Person and Di Example, Associated Press",
     ):
         record = _record(_page(f"<p>{line}</p>" + _paragraphs(), head=author))
         assert record.text.startswith(PARAGRAPHS[0]), line

@@ -488,9 +488,12 @@ def _is_metadata_line(block: Block) -> bool:
 
 def _is_author_line(block: Block, page: PageContext) -> bool:
     """A line that opens with the byline's full name, after "By" or not, and is no sentence ("By Ann
-    Example Ann Example The Island Post @annexample", "Ann Example, Island Post Harbour Writer")."""
+    Example Ann Example The Island Post @annexample", "Ann Example, Island Post Harbour Writer"), or a
+    name and a staff role or news agency ("A. Writer, AP Sports Writer", "A. Writer, Associated Press")."""
     if block.words > rules.AUTHOR_LINE_MAX_WORDS or rules.SENTENCE_END_RE.search(block.text):
         return False
+    if rules.STAFF_LINE_RE.match(block.text):
+        return True
     text = fold(rules.BYLINE_PREFIX_RE.sub("", block.text, count=1))
     return any(text.startswith(fold(name)) for name in page.authors if len(name.split()) > 1)
 

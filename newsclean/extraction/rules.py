@@ -237,8 +237,17 @@ HOVER_CARD_MIN_LINKS = 3
 BYLINE_WORDS = ("by", "von", "par", "por", "di", "door", "text:", "written by", "reporting by")
 BYLINE_PREFIX_RE = re.compile(rf"^(?:{_alt(BYLINE_WORDS)})\s+", re.IGNORECASE)
 BYLINE_RE = re.compile(rf"{BYLINE_PREFIX_RE.pattern}\S+", re.IGNORECASE)
-# A line of the body's top that opens with the byline's full name is the byline, up to this long.
+# A line of the body's top that opens with the byline's full name is the byline, up to this long; so is
+# a name followed by a staff role or a news agency.
 AUTHOR_LINE_MAX_WORDS = 20
+STAFF_ROLES = ("writer", "correspondent", "reporter", "editor", "columnist", "contributor", "staff", "redakteur",
+               "korrespondent", "journaliste", "correspondant", "redactor", "corresponsal", "giornalista")
+NEWS_AGENCIES = ("associated press", "the associated press", "ap", "reuters", "afp", "bloomberg", "dpa", "efe",
+                 "ansa", "anp", "press association", "pa")
+STAFF_LINE_RE = re.compile(
+    rf"^[^,.!?]{{3,60}},\s+(?:[^,.!?]{{0,40}}\b(?:{_alt(STAFF_ROLES)})(?:s|in|innen)?|{_alt(NEWS_AGENCIES)})\s*$",
+    re.IGNORECASE,
+)
 READ_TIME_LABELS = (
     "reading time", "read time", "lesezeit", "lesedauer", "temps de lecture", "tiempo de lectura",
     "tempo de leitura", "tempo di lettura", "leestijd",
