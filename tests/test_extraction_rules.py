@@ -232,6 +232,7 @@ def test_captions_closed_by_a_photo_by_credit_and_credit_lines_are_dropped_but_n
         "Photo by Cy Person on Unsplash",
         "Passengers wait for the late ferry at the north quay on Friday. (AP Photo/Di Example, File)",
         "The northern islands seen from the space station last spring. (NASA via AP)",
+        "The late ferry leaves the north quay.Di Example/Getty Images",
     ]
     sentences = [
         "Images by the harbour webcam showed the quay crowded until midnight on the first evening.",

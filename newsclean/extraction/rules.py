@@ -351,10 +351,13 @@ _BY_CREDIT = rf"(?:{_alt(CREDIT_BY_LABELS)})\s+(?:{_alt(CREDIT_BY_WORDS)})\b\s*:
 _CREDIT_NAME = r"""\s*[^.!?:]{2,80}[\s.'"’”)]*$"""
 CREDIT_START_RE = re.compile(rf"^\(?(?:{_COLON_CREDIT}|{_BY_CREDIT})", re.IGNORECASE)
 # Wire captions close with the agency's credit in brackets: "(AP Photo/A. Person, File)", "(NASA via AP)".
+# ... or with the photographer and the agency or picture library: "... at dusk. A. Person/Getty Images".
 PICTURE_AGENCIES = ("AP", "AFP", "Reuters", "Getty Images", "dpa", "EPA", "ANP", "ANSA", "Xinhua")
+PICTURE_LIBRARIES = (*PICTURE_AGENCIES, "Getty", "Shutterstock", "iStock", "Alamy", "Unsplash", "Pexels")
 _AGENCY_CREDIT = (
     rf"\([^()]*\b(?:{_alt(CREDIT_BY_LABELS)})s?\s*/[^()]{{2,80}}\)\W*$"
     rf"|\([^()]*\bvia\s+(?:{_alt(PICTURE_AGENCIES)})\b[^()]{{0,40}}\)\W*$"
+    rf"|(?:^|[\s.!?])[^\s./]+(?:\s+[^\s./]+){{0,3}}\s*/\s*(?:{_alt(PICTURE_LIBRARIES)})\W*$"
 )
 CREDIT_END_RE = re.compile(
     rf"[(\s]{_COLON_CREDIT}{_CREDIT_NAME}|(?:[.!?|]\s*|\()(?:{_BY_CREDIT}){_CREDIT_NAME}"
