@@ -45,10 +45,8 @@ class Command(ScrapyCommand):
             raise UsageError("name one dataset folder (with ground-truth.json and html/)")
         if opts.worst < 0 or (opts.limit is not None and opts.limit < 1):
             raise UsageError("--worst must be 0 or more and --limit 1 or more")
-        if opts.without_names and opts.floor:
-            raise UsageError("the floors are for the pages as they are: --floor does not go with --without-names")
         dataset = replace(_open(Path(args[0])), without_names=opts.without_names)
-        floor = read_floor(Path(opts.floor), dataset.name, opts.page_type) if opts.floor else None
+        floor = read_floor(Path(opts.floor), dataset.name, opts.page_type, opts.without_names) if opts.floor else None
         started = time.perf_counter()
         try:
             evaluation = evaluate(dataset, opts.page_type, opts.limit)
@@ -69,8 +67,12 @@ def _open(path: Path) -> Dataset:
         raise UsageError(str(error), print_help=False) from error
 
 
-def read_floor(path: Path, dataset: str, page_type: str | None) -> float | None:
-    """The F1 floor for `dataset` in a floor file, or None when the file has no entry for it."""
+WITHOUT_NAMES_KEY = "without_names_f1"
+
+
+def read_floor(path: Path, dataset: str, page_type: str | None, without_names: bool = False) -> float | None:
+    """The F1 floor for `dataset` in a floor file ("without_names_f1" for its pages stripped of class and id
+    attributes), or None when the file has no such entry for it."""
     try:
         floors = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
@@ -83,7 +85,15 @@ def read_floor(path: Path, dataset: str, page_type: str | None) -> float | None:
         raise UsageError(f"{path}: {dataset}: expected {{\"f1\": NUMBER, ...}}", print_help=False)
     if entry.get("page_type", page_type) != page_type:
         raise UsageError(f"{path}: the {dataset} floor is for --page-type {entry['page_type']}", print_help=False)
-    return float(entry["f1"])
+    if not without_names:
+        return float(entry["f1"])
+    floor = entry.get(WITHOUT_NAMES_KEY)
+    if floor is None:
+        print(f"newsclean: {path} sets no floor for {dataset} without names", file=sys.stderr)
+        return None
+    if not isinstance(floor, (int, float)):
+        raise UsageError(f"{path}: {dataset}: {WITHOUT_NAMES_KEY} must be a number", print_help=False)
+    return float(floor)
 
 
 def _meets_floor(evaluation: Evaluation, floor: float) -> bool:

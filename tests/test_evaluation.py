@@ -222,10 +222,17 @@ def test_eval_without_names_strips_class_and_id_attributes(dataset: Path, tmp_pa
     run = run_scrapy("eval", str(dataset), "--page-type", "article", "--without-names")
     assert run.returncode == 0, run.stderr
     assert "tiny-set: 2 pages, page_type article, without class and id attributes" in run.stdout
-    floor = write_floor(tmp_path / "floor.json", {"tiny-set": {"f1": 0.5, "page_type": "article"}})
-    refused = run_scrapy("eval", str(dataset), "--without-names", "--floor", str(floor))
-    assert refused.returncode != 0
-    assert "--floor does not go with --without-names" in refused.stderr
+    floor = write_floor(tmp_path / "floor.json", {"tiny-set": {"f1": 0.1, "page_type": "article", "without_names_f1": 1.01}})
+    below = run_scrapy("eval", str(dataset), "--page-type", "article", "--without-names", "--floor", str(floor))
+    assert below.returncode == 1
+    assert "is BELOW the floor 1.0100" in below.stderr
+
+
+def test_a_floor_entry_without_a_without_names_floor_sets_no_check_without_names(tmp_path: Path) -> None:
+    floor = write_floor(tmp_path / "floor.json", {"aeb": {"f1": 0.9, "without_names_f1": 0.8}, "wcxb": {"f1": 0.7}})
+    assert read_floor(floor, "aeb", None, without_names=True) == 0.8
+    assert read_floor(floor, "aeb", None) == 0.9
+    assert read_floor(floor, "wcxb", None, without_names=True) is None
 
 
 def test_a_page_without_names_keeps_what_a_browser_shows_after_an_early_end_tag() -> None:
