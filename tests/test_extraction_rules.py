@@ -844,3 +844,17 @@ def test_a_caption_printed_twice_in_a_row_is_dropped_but_not_a_paragraph_that_re
     text = _record(_page(_paragraphs(doubled, echo))).text
     assert "Passengers board the late ferry" not in text
     assert echo in text
+
+
+def test_excerpts_trimmed_to_one_word_count_are_dropped_but_not_sentences_of_one_length() -> None:
+    others = [
+        "Navigating the new winter timetable can be confusing for islanders who rely on the late crossings to get home.",
+        "Harbour dredging will begin in the spring so that the larger ferries can berth at the north quay at any tide.",
+        "The island councils have asked the board to study a second evening sailing on the western route next summer.",
+    ]
+    excerpts = [" ".join(text.split()[:16]) for text in others]
+    sentences = [" ".join(text.split()[:15]) + "." for text in others]
+    text = _record(_page(_paragraphs(*LONGER_STORY, *excerpts))).text
+    assert text.endswith(LONGER_STORY[-1])
+    kept = _record(_page(_paragraphs(*LONGER_STORY, *sentences))).text
+    assert all(sentence in kept for sentence in sentences)

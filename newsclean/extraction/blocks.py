@@ -616,6 +616,28 @@ def drop_excerpt_runs(blocks: list[Block], page: PageContext) -> list[Block]:
     return [b for b, drop in zip(blocks, in_run, strict=True) if not drop]
 
 
+def drop_trimmed_excerpts(blocks: list[Block], page: PageContext) -> list[Block]:
+    """Runs of TRIMMED_EXCERPT_MIN_RUN blocks or more of one same length that all stop mid-sentence:
+    excerpts of other articles that a template cut to a number of words, with no ellipsis to show it."""
+    drop: set[int] = set()
+    index = 0
+    while index < len(blocks):
+        end = index
+        while end < len(blocks) and _is_trimmed_like(blocks[end], blocks[index]):
+            end += 1
+        if end - index >= rules.TRIMMED_EXCERPT_MIN_RUN:
+            drop.update(range(index, end))
+        index = max(end, index + 1)
+    return [b for i, b in enumerate(blocks) if i not in drop]
+
+
+def _is_trimmed_like(block: Block, first: Block) -> bool:
+    return (
+        block.words == first.words >= rules.TRIMMED_EXCERPT_MIN_WORDS
+        and not rules.SENTENCE_END_RE.search(block.text)
+    )
+
+
 def _is_teaser(block: Block, page: PageContext) -> bool:
     if block.words > rules.TEASER_MAX_WORDS:
         return False
@@ -664,6 +686,7 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_teaser_pairs,
     drop_teaser_card_runs,
     drop_excerpt_runs,
+    drop_trimmed_excerpts,
     drop_inline_related_links,
     drop_link_blocks,
     drop_link_lists,

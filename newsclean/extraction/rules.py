@@ -403,6 +403,9 @@ TEASER_BLOCK_MAX_WORDS = 30
 TEASER_CARD_MIN_DATES = 3
 # ... and a body closed by this many headline links (of a few words) each followed by an excerpt.
 TEASER_HEADLINE_MIN_WORDS = 4
+# Excerpts trimmed to a word count: this many blocks in a row of one length, of at least so many words.
+TRIMMED_EXCERPT_MIN_RUN = 3
+TRIMMED_EXCERPT_MIN_WORDS = 15
 # Site knowledge: blocks longer than this are never treated as a host's boilerplate; a teaser
 # is matched to the article whose first OPENING_WORDS words it repeats.
 BOILERPLATE_MAX_WORDS = 60
