@@ -347,9 +347,10 @@ def drop_credits(blocks: list[Block], page: PageContext) -> list[Block]:
 def _is_doubled_caption(block: Block) -> bool:
     """The block is a text of REPEATED_CAPTION_MIN_WORDS or more printed twice in a row, with at most a
     credit's few words after the second copy."""
-    words = block.folded.split()
-    if block.words > 2 * rules.CREDIT_MAX_WORDS:
+    text = block.text
+    if block.words > 2 * rules.CREDIT_MAX_WORDS or text.find(text[: rules.REPEATED_CAPTION_PREFIX_CHARS], 1) < 0:
         return False
+    words = block.folded.split()
     return any(
         words[length : 2 * length] == words[:length]
         for length in range(rules.REPEATED_CAPTION_MIN_WORDS, len(words) // 2 + 1)
@@ -360,7 +361,13 @@ def _is_doubled_caption(block: Block) -> bool:
 def _is_credit(block: Block) -> bool:
     if block.words > rules.CREDIT_MAX_WORDS:
         return False
-    return bool(rules.CREDIT_START_RE.match(block.text) or rules.CREDIT_END_RE.search(block.text))
+    text = block.text
+    if rules.CREDIT_START_RE.match(text):
+        return True
+    end = text[-rules.CREDIT_END_MAX_CHARS :]
+    if rules.CREDIT_END_RE.search(end):
+        return True
+    return ("/" in end or ")" in end[-3:]) and bool(rules.AGENCY_CREDIT_RE.search(end))
 
 
 def drop_reader_prompts(blocks: list[Block], page: PageContext) -> list[Block]:

@@ -361,12 +361,17 @@ _AGENCY_CREDIT = (
 )
 CREDIT_END_RE = re.compile(
     rf"[(\s]{_COLON_CREDIT}{_CREDIT_NAME}|(?:[.!?|]\s*|\()(?:{_BY_CREDIT}){_CREDIT_NAME}"
-    rf"|\(credits?\s*[:：]\s*[^()]{{2,80}}\)\s*$|{_AGENCY_CREDIT}",
+    rf"|\(credits?\s*[:：]\s*[^()]{{2,80}}\)\s*$",
     re.IGNORECASE,
 )
+AGENCY_CREDIT_RE = re.compile(_AGENCY_CREDIT, re.IGNORECASE)
+# A credit closing a caption is no longer than this: the patterns above are looked for in the last so many
+# characters of a block only, the agency's only where it has a slash or a closing bracket.
+CREDIT_END_MAX_CHARS = 200
 CREDIT_MAX_WORDS = 40
 # A caption printed twice in one block: this many words or more, then a credit of at most so many.
 REPEATED_CAPTION_MIN_WORDS = 8
+REPEATED_CAPTION_PREFIX_CHARS = 24
 CREDIT_TAIL_MAX_WORDS = 12
 
 # Links to an author's page, read when the page names no author in its metadata.
