@@ -436,14 +436,21 @@ def _author_links(tree: HtmlElement) -> list[str]:
 
 
 def _teaser_share(blocks: list[Block], page: PageContext) -> float:
-    """Share of the body's words in headline links and cut-off excerpts; a list's items are looked at
-    one by one (a list whose last item is cut off is not an excerpt)."""
-    units = [item for b in blocks for item in b.items]
-    total = sum(b.words for b in units)
+    """Share of the body's words in headline links and cut-off excerpts."""
+    total = sum(b.words for b in blocks)
     if not total:
         return 0.0
-    teasers = sum(b.words for b in units if _is_teaser_text(b, page))
-    return teasers / total
+    return sum(_teaser_words(b, page) for b in blocks) / total
+
+
+def _teaser_words(block: Block, page: PageContext) -> int:
+    """The block's words if it is a teaser; of a list that looks like one (its last item cut off), the
+    words of those of its items that are."""
+    if not _is_teaser_text(block, page):
+        return 0
+    if block.kind != "list":
+        return block.words
+    return sum(item.words for item in block.items if _is_teaser_text(item, page))
 
 
 def _is_teaser_text(block: Block, page: PageContext) -> bool:
