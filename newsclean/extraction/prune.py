@@ -45,7 +45,7 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     for box in _content_boxes(tree):
         box.set("class", rules.MASKING_CLASS_TOKEN_RE.sub(" ", box.get("class", "")).strip())
     for panel in _COLLAPSED_PANELS(tree):
-        _open(panel)
+        _show(panel)
 
 
 _NOISE_CANDIDATES = XPath(
@@ -96,9 +96,9 @@ def _comment_threads(tree: HtmlElement, with_replies: bool) -> list[HtmlElement]
         control for control in _REPLY_CONTROLS(tree)
         if fold(control.text_content()) in rules.REPLY_LABELS
     ] if with_replies else []
-    threads = _largest_holders(tree, replies) if len(replies) >= rules.COMMENT_THREAD_MIN_REPLIES else []
+    threads = _largest_holders(tree, replies) if len(replies) >= rules.COMMENT_THREAD_MIN_MARKERS else []
     avatars = _AVATARS(tree)
-    if len(avatars) >= rules.COMMENT_THREAD_MIN_REPLIES:
+    if len(avatars) >= rules.COMMENT_THREAD_MIN_MARKERS:
         page_words = paragraph_words(tree)
         threads.extend(
             thread for thread in _largest_holders(tree, avatars)
@@ -326,7 +326,7 @@ _COLLAPSED_PANELS = XPath(
 )
 
 
-def _open(panel: HtmlElement) -> None:
+def _show(panel: HtmlElement) -> None:
     """A collapsed panel (an accordion step the reader opens) shown: trafilatura drops hidden elements."""
     panel.set("class", " ".join(t for t in panel.get("class", "").split() if "hidden" not in t and t != "collapsed"))
     for name in ("hidden", "aria-hidden"):

@@ -561,12 +561,12 @@ def is_comments_heading(text: str) -> bool:
     return len(text.split()) <= COMMENTS_HEADING_MAX_WORDS and bool(COMMENTS_HEADING_RE.fullmatch(text))
 
 # Readers' comments: the largest element holding COMMENT_THREAD_SHARE of a page's "Reply" links or
-# buttons, when there are at least COMMENT_THREAD_MIN_REPLIES of them, is pruned (see prune._comment_threads).
+# buttons, when there are at least COMMENT_THREAD_MIN_MARKERS of them, is pruned (see prune._comment_threads).
 REPLY_LABELS = frozenset(
     {"reply", "reply to this", "antworten", "répondre", "responder", "rispondi", "reageer", "beantwoorden", "odpowiedz"}
 )
 REPLY_LABEL_MAX_CHARS = 20
-COMMENT_THREAD_MIN_REPLIES = 3
+COMMENT_THREAD_MIN_MARKERS = 3
 COMMENT_THREAD_SHARE = 0.8
 # ... and so is the one holding that share of its writers' avatars, when it holds less than this share of
 # the page's paragraph words (an author's picture shown three times does not make the article a thread).
