@@ -555,6 +555,11 @@ def _teasers_end(blocks: list[Block], start: int, page: PageContext) -> int:
     return end
 
 
+def _without(blocks: list[Block], drop: set[int]) -> list[Block]:
+    """The blocks but those at the indexes in `drop`."""
+    return [b for i, b in enumerate(blocks) if i not in drop]
+
+
 def drop_teaser_pairs(blocks: list[Block], page: PageContext) -> list[Block]:
     """A headline link followed by an excerpt cut off with an ellipsis, anywhere in the body."""
     drop: set[int] = set()
@@ -562,7 +567,7 @@ def drop_teaser_pairs(blocks: list[Block], page: PageContext) -> list[Block]:
         headline, excerpt = blocks[index - 1], blocks[index]
         if is_cut_off(excerpt, page) and _is_link_only(headline, page):
             drop.update((index - 1, index))
-    return [b for i, b in enumerate(blocks) if i not in drop]
+    return _without(blocks, drop)
 
 
 def drop_teaser_card_runs(blocks: list[Block], page: PageContext) -> list[Block]:
@@ -578,7 +583,7 @@ def drop_teaser_card_runs(blocks: list[Block], page: PageContext) -> list[Block]
         if (end - index) // 2 >= rules.TEASER_CARD_MIN_DATES:
             drop.update(range(index, end))
         index = max(end, index + 1)
-    return [b for i, b in enumerate(blocks) if i not in drop]
+    return _without(blocks, drop)
 
 
 def _closing_teasers_start(blocks: list[Block], page: PageContext) -> int:
@@ -635,7 +640,7 @@ def drop_trimmed_excerpts(blocks: list[Block], page: PageContext) -> list[Block]
         if end - index >= rules.TRIMMED_EXCERPT_MIN_RUN:
             drop.update(range(index, end))
         index = max(end, index + 1)
-    return [b for i, b in enumerate(blocks) if i not in drop]
+    return _without(blocks, drop)
 
 
 def _is_trimmed_like(block: Block, first: Block) -> bool:
