@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from newsclean.extraction import Rejection, RejectionReason, extract
+from newsclean.extraction.core import parse_html
 from newsclean.record import ArticleRecord
+
+FIXTURE_PAGES = Path(__file__).parent / "fixtures" / "pages"
 
 PARAGRAPHS = [
     "The harbour board voted on Tuesday to extend the night ferry to the northern islands for another year.",
@@ -304,24 +311,46 @@ def test_separator_lines_are_kept_and_bare_promo_labels_dropped_on_pages_with_sy
     assert record.text.endswith(closing)
 
 
-def test_author_xpaths_without_regex_tests_find_the_same_nodes() -> None:
-    """trafilatura's author XPaths rewritten without re:test() select exactly what the originals select."""
+AUTHOR_MARKUP_PAGE = (
+    "<html><body><div class='AuthorName'>A</div><span id='xauthor'>B</span><p class='x-writer'>C</p>"
+    "<div class='authorname'>D</div><div class='author-name'>E</div><span class='Author'>F</span>"
+    "<div class='comments-list'>G</div><div class='comments'>H</div><div class='xcomments'>I</div>"
+    "<div id='commentsbox'>J</div><div id='my-comments'>K</div><a class='article-support'>L</a>"
+    "<div class='Byline'>M</div><div class='bylines'>N</div><div class='autor'>O</div><author>P</author>"
+    "<a rel='author' href='/p'>Q</a><span itemprop='author name'>R</span><h3 class='byline'>S</h3>"
+    "<section class='BBL'>T</section><div data-testid='AuthorCard'>U</div><li data-component='Byline'>V</li>"
+    "<h4 itemprop='creator author'>W</h4><em id='Authors'>X</em><p class='channel-name'>Y</p></body></html>"
+)
+
+
+def test_author_discard_xpaths_without_regex_tests_find_the_same_nodes() -> None:
+    """trafilatura's author-discard XPaths rewritten without re:test() select exactly what the originals select."""
     from lxml.html import fromstring
-    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
     from newsclean.extraction.metadata import without_regex_tests
 
-    page = fromstring(
-        "<html><body><div class='AuthorName'>A</div><span id='xauthor'>B</span><p class='x-writer'>C</p>"
-        "<div class='authorname'>D</div><div class='author-name'>E</div><span class='Author'>F</span>"
-        "<div class='comments-list'>G</div><div class='comments'>H</div><div class='xcomments'>I</div>"
-        "<div id='commentsbox'>J</div><div id='my-comments'>K</div><a class='article-support'>L</a>"
-        "<div class='Byline'>M</div><div class='bylines'>N</div><div class='autor'>O</div></body></html>"
-    )
-    for original in [*AUTHOR_XPATHS, *AUTHOR_DISCARD_XPATHS]:
+    page = fromstring(AUTHOR_MARKUP_PAGE)
+    for original in AUTHOR_DISCARD_XPATHS:
         rewritten = without_regex_tests(original)
         assert "re:test" not in rewritten.path
         assert rewritten(page) == original(page)
+
+
+@pytest.mark.parametrize("fixture", ["AUTHOR_MARKUP_PAGE", *sorted(path.name for path in FIXTURE_PAGES.iterdir())])
+def test_author_candidates_are_what_trafilaturas_author_xpaths_select(fixture: str) -> None:
+    """The one-pass author markup tests find, tier by tier, the elements of trafilatura's own XPaths."""
+    from trafilatura.xpaths import AUTHOR_XPATHS
+
+    from newsclean.extraction.metadata import _author_candidates
+
+    html = AUTHOR_MARKUP_PAGE if fixture == "AUTHOR_MARKUP_PAGE" else (FIXTURE_PAGES / fixture / "page.html").read_text(encoding="utf-8")
+    page = parse_html(html)
+    assert page is not None
+    candidates = _author_candidates(page)
+    assert candidates == [xpath(page) for xpath in AUTHOR_XPATHS]
+    if fixture == "AUTHOR_MARKUP_PAGE":
+        assert [len(tier) for tier in candidates] == [7, 7, 13]
 
 
 def test_an_article_printed_twice_is_kept_once_but_repeated_plan_rows_stay() -> None:

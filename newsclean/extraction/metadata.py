@@ -17,7 +17,7 @@ from typing import Any
 
 from htmldate import find_date
 from htmldate.extractors import try_date_expr
-from lxml.etree import XPath
+from lxml.etree import Element, XPath
 from lxml.html import HtmlElement
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
@@ -29,7 +29,7 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import Document
 from trafilatura.utils import trim
-from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
 from newsclean.extraction.blocks import repair_mojibake
 
@@ -101,11 +101,11 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
 
 
 def _extract_author(tree: HtmlElement) -> str | None:
-    """trafilatura.metadata.extract_author(), with its XPaths' regex tests spelled as string tests, and
-    its discarded parts (comments, sidebars, dates, figures) looked for around each candidate only,
-    not pruned from a copy of the whole page."""
-    for xpath in _AUTHOR_XPATHS:
-        for element in xpath(tree):
+    """trafilatura.metadata.extract_author(), with its XPaths' tests made in one pass over the page (see
+    AUTHOR_MARKUP), and its discarded parts (comments, sidebars, dates, figures) looked for around each
+    candidate only, not pruned from a copy of the whole page."""
+    for candidates in _author_candidates(tree):
+        for element in candidates:
             if any(discard(element) for discard in _AUTHOR_DISCARDED_AROUND):
                 continue
             discarded = {part for discard in _AUTHOR_DISCARDED_WITHIN for part in discard(element)}
@@ -113,6 +113,91 @@ def _extract_author(tree: HtmlElement) -> str | None:
             if 2 < len(author) < AUTHOR_MAX_CHARS:
                 return normalize_authors(None, author)
     return None
+
+
+@dataclass(frozen=True)
+class AuthorMarkup:
+    """One of trafilatura's author XPaths (trafilatura.xpaths.AUTHOR_XPATHS, most specific first) as
+    plain tests: elements of `tags` (any tag when empty) with an attribute equal to one of `equal` or
+    containing one of `containing`, and every element of `named`."""
+
+    tags: frozenset[str]
+    equal: tuple[tuple[str, str], ...]
+    containing: tuple[tuple[str, str], ...]
+    named: frozenset[str] = frozenset()
+
+    def matches(self, element: HtmlElement) -> bool:
+        if element.tag in self.named:
+            return True
+        if self.tags and element.tag not in self.tags:
+            return False
+        get = element.get
+        if any(get(attribute) == value for attribute, value in self.equal):
+            return True
+        return any(part in (get(attribute) or "") for attribute, part in self.containing)
+
+
+def _containing(attribute: str, *parts: str) -> tuple[tuple[str, str], ...]:
+    return tuple((attribute, part) for part in parts)
+
+
+AUTHOR_MARKUP = (
+    AuthorMarkup(
+        frozenset({"a", "address", "div", "link", "p", "span", "strong"}),
+        (
+            ("rel", "author"), ("id", "author"), ("class", "author"), ("itemprop", "author name"),
+            ("data-testid", "AuthorCard"), ("data-testid", "AuthorURL"),
+        ),
+        _containing("class", "authorname", "author-name", "AuthorName", "authorName"),
+        named=frozenset({"author"}),
+    ),
+    AuthorMarkup(
+        frozenset({"a", "div", "h3", "h4", "p", "span"}),
+        (("class", "byline"), ("class", "username"), ("class", "byl"), ("class", "BBL")),
+        (
+            *_containing("itemprop", "author"),
+            *_containing("id", "author", "zuozhe", "bianji", "xiaobian"),
+            *_containing(
+                "class", "author", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by",
+                "journalist-name",
+            ),
+        ),
+    ),
+    AuthorMarkup(
+        frozenset(),
+        (),
+        (
+            *_containing("data-component", "Byline"),
+            *_containing("itemprop", "author"),
+            *_containing("id", "Author", "author"),
+            *_containing("class", "Author", "author", "screenname", "writer", "Byline", "byline"),
+        ),
+    ),
+)
+"""trafilatura's `rel='me'` test is left out: it compares a child element named "rel", which HTML has not."""
+
+
+_AUTHOR_MARKUP_HINT_RE = re.compile(
+    "|".join(
+        re.escape(part)
+        for part in ("author", "Author", "byl", "Byl", "BBL", "username", "writer", "screenname", "zuozhe", "bianji",
+                     "xiaobian", "channel-name", "submitted-by", "posted-by", "journalist-name")
+    )
+)
+"""A part of every value an AUTHOR_MARKUP test looks for: elements with none in their attributes are skipped."""
+
+
+def _author_candidates(tree: HtmlElement) -> list[list[HtmlElement]]:
+    """The elements each AUTHOR_MARKUP entry matches, in document order, found in one pass over the page
+    (a fraction of the time of trafilatura's three XPaths, which test every element each)."""
+    found: list[list[HtmlElement]] = [[] for _ in AUTHOR_MARKUP]
+    for element in tree.iter(Element):
+        if element.tag != "author" and not _AUTHOR_MARKUP_HINT_RE.search(" ".join(element.attrib.values())):
+            continue
+        for candidates, markup in zip(found, AUTHOR_MARKUP):
+            if markup.matches(element):
+                candidates.append(element)
+    return found
 
 
 def _text_outside(element: HtmlElement, discarded: set[HtmlElement]) -> Iterator[str]:
@@ -176,7 +261,6 @@ def _alternatives(tokens: list[str], position: int) -> tuple[list[str], int]:
     return done + current, position
 
 
-_AUTHOR_XPATHS = [without_regex_tests(xpath) for xpath in AUTHOR_XPATHS]
 _PATH_START_RE = re.compile(r"(^|\|)\s*\.?//")
 
 
