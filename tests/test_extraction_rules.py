@@ -559,6 +559,26 @@ def test_a_related_heading_followed_by_dated_teaser_cards_with_long_excerpts_is_
     assert "island terminal" not in record.text
 
 
+def test_a_mid_body_also_read_box_takes_nothing_of_the_story_that_dated_cards_close() -> None:
+    cards = "".join(
+        f"<p>{label}</p><p>Dec {day}, 2026</p><p><a href='/news/{day}'>{headline}</a></p>"
+        for label, day, headline in (
+            ("Airlines", 19, "The island terminal opens its doors"),
+            ("Travel", 18, "Winter timetable for the harbour buses"),
+            ("Daily", 17, "A new shuttle for the northern quay"),
+        )
+    )
+    story = [" ".join(LONG_STORY[index : index + 2]) for index in range(0, 8, 2)]
+    record = _record(_page(
+        _paragraphs()
+        + "<h3>Also read:</h3><p><a href='/news/airport'>How the island airport spent its budget</a></p>"
+        + "".join(f"<p>{text}</p>" for text in story)
+        + cards
+    ))
+    assert all(text in record.text for text in story)
+    assert "spent its budget" not in record.text
+
+
 def test_a_templates_lorem_ipsum_placeholder_text_is_dropped() -> None:
     placeholder = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore."
     record = _record(_page(_paragraphs(placeholder)))
@@ -748,6 +768,22 @@ def test_a_rating_widget_after_the_story_is_dropped() -> None:
 def test_an_affiliate_disclosure_opening_the_story_is_dropped() -> None:
     record = _record(_page("<p>As an Amazon Associate I earn from qualifying purchases.</p>" + _paragraphs()))
     assert record.text.split("\n\n") == PARAGRAPHS
+
+
+def test_sections_of_a_heading_and_a_text_div_are_kept_but_a_lone_card_so_built_is_not() -> None:
+    headings = ["What the board decided", "What passengers said", "What comes next"]
+    sections = "".join(
+        f"<div><div><h2>{heading}</h2></div><div>{text}</div></div>"
+        for heading, text in zip(headings, LONG_STORY, strict=False)
+    )
+    pitch = (
+        "Get the island news in your inbox every morning, with the ferry times, the weather and the "
+        "harbour notices, free of charge."
+    )
+    card = f"<div><h3>Our morning newsletter</h3><div>{pitch}</div><a href='/signup'>Sign up</a></div>"
+    record = _record(_unnamed_page(_paragraphs() + sections) + card)
+    assert all(text in record.text.split("\n\n") for text in LONG_STORY[:3])
+    assert "inbox" not in record.text
 
 
 def test_text_divs_shown_twice_for_two_screen_sizes_are_not_taken_for_paragraphs() -> None:

@@ -543,9 +543,14 @@ def drop_related_sections(blocks: list[Block], page: PageContext) -> list[Block]
 
 
 def _are_teaser_cards(blocks: list[Block]) -> bool:
-    if all(b.words <= rules.TEASER_BLOCK_MAX_WORDS for b in blocks):
+    """Teaser-sized blocks only, or dated cards: TEASER_CARD_MIN_DATES date lines or more, and no more
+    longer blocks (excerpts) than date lines (the story going on past a mid-body "Also read" box and
+    closed by such cards is not one)."""
+    longer = sum(1 for b in blocks if b.words > rules.TEASER_BLOCK_MAX_WORDS)
+    if not longer:
         return True
-    return sum(1 for b in blocks if b.words <= rules.BYLINE_MAX_WORDS and _is_date_part(b.text)) >= rules.TEASER_CARD_MIN_DATES
+    dates = sum(1 for b in blocks if b.words <= rules.BYLINE_MAX_WORDS and _is_date_part(b.text))
+    return dates >= max(rules.TEASER_CARD_MIN_DATES, longer)
 
 
 def _teasers_end(blocks: list[Block], start: int, page: PageContext) -> int:

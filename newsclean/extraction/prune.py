@@ -176,8 +176,10 @@ def _wrap_loose_prose(tree: HtmlElement) -> None:
     out. A run of text and inline elements between the blocks of a div or the body (old markup that
     separates paragraphs with <p> or <br>, text after a heading) is wrapped in a <p>; a div holding text
     alone becomes a <p> when it is one of PROSE_RUN_MIN_PARAGRAPHS prose children of its parent (an
-    article written in divs; a lone text div is more often a caption, a bio or a notice), unless another
-    div or paragraph of the page opens the same way (copies for another screen size, shown one at a time)."""
+    article written in divs; a lone text div is more often a caption, a bio or a notice), or one of
+    SECTION_TEXTS_MIN sentence-long text divs that each follow a section heading (an article written as
+    heading-and-text sections; one such box alone is more often a promotion), unless another div or
+    paragraph of the page opens the same way (copies for another screen size, shown one at a time)."""
     containers = dict.fromkeys(_holder(text) for text in _LOOSE_TEXTS(tree))
     text_divs: list[HtmlElement] = []
     for container in containers:
@@ -188,9 +190,13 @@ def _wrap_loose_prose(tree: HtmlElement) -> None:
         elif container.tag == "div":
             text_divs.append(container)
     siblings = Counter(div.getparent() for div in text_divs)
+    section_texts = {div for div in text_divs if _is_section_text(div)}
+    if len(section_texts) < rules.SECTION_TEXTS_MIN:
+        section_texts.clear()
     in_runs = [
         div for div in text_divs
         if siblings[div.getparent()] + _sentence_paragraphs(div.getparent()) >= rules.PROSE_RUN_MIN_PARAGRAPHS
+        or div in section_texts
     ]
     if in_runs:
         paragraphs = {text_key(paragraph.text_content()) for paragraph in tree.iter("p")}
@@ -199,6 +205,16 @@ def _wrap_loose_prose(tree: HtmlElement) -> None:
         for div, opening in openings.items():
             if repeated[opening] == 1 and opening not in paragraphs:
                 div.tag = "p"
+
+
+def _is_section_text(div: HtmlElement) -> bool:
+    """A sentence-long text div right after a section heading (itself or in a wrapper of its own)."""
+    previous = div.getprevious()
+    if previous is None or len(div.text_content()) <= rules.LOOSE_SENTENCE_MIN_CHARS:
+        return False
+    if previous.tag not in rules.SUBHEADING_TAGS and len(previous) == 1 and not (previous.text or "").strip():
+        previous = previous[0]
+    return previous.tag in rules.SUBHEADING_TAGS
 
 
 def _holder(text: _ElementUnicodeResult) -> HtmlElement | None:

@@ -579,3 +579,5 @@ LOOSE_SENTENCE_MIN_CHARS = 100
 # mark the divs to look at; a div of text alone becomes a paragraph among PROSE_RUN_MIN_PARAGRAPHS of them.
 LOOSE_TEXT_MIN_CHARS = 30
 PROSE_RUN_MIN_PARAGRAPHS = 3
+# ... or it follows a section heading, as SECTION_TEXTS_MIN text divs of the page do.
+SECTION_TEXTS_MIN = 2
