@@ -748,6 +748,21 @@ def test_readers_comments_opened_by_their_heading_are_dropped_without_class_name
     assert record.text.split("\n\n") == [*PARAGRAPHS, *LONG_STORY[:3]]
 
 
+def test_readers_comments_with_plain_reply_labels_are_dropped_without_class_names() -> None:
+    comments = [
+        ("Ann Example", "I have taken the late ferry twice this winter and both times it left the quay right on time."),
+        ("Bo Sample", "Good news for the north island, though the smaller jetties still have no evening service at all."),
+        ("Cy Person", "Will the fares change when the new terminal opens next autumn, or is the board keeping them?"),
+    ]
+    thread = "".join(
+        f"<div><div><div>{name}</div><div>6 months ago</div></div><div><p>{text}</p></div>"
+        "<div><div>0</div><div><span>Reply</span></div></div></div>"
+        for name, text in comments
+    )
+    record = _record(_unnamed_page(_paragraphs(*LONG_STORY[:3]) + f"<div>{thread}</div>"))
+    assert record.text.split("\n\n") == [*PARAGRAPHS, *LONG_STORY[:3]]
+
+
 def test_a_comments_heading_inside_the_article_takes_nothing_of_the_article_with_it() -> None:
     tagline = "Island Post brings you the news of the northern islands every morning, from the harbour to the hills."
     record = _record(_bare_page(

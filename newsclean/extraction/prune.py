@@ -78,24 +78,22 @@ def _hover_cards(tree: HtmlElement) -> list[HtmlElement]:
     return list(_HOVER_CARDS(tree))
 
 
-_REPLY_CONTROLS = XPath(
-    f"//*[self::a or self::button][string-length(normalize-space()) <= {rules.REPLY_LABEL_MAX_CHARS}]"
-    "[not(ancestor::p)]"
-)
+_SHORT_LABEL = f"[string-length(normalize-space()) <= {rules.REPLY_LABEL_MAX_CHARS}][not(ancestor::p)]"
+_REPLY_CONTROLS = XPath(f"//*[self::a or self::button]{_SHORT_LABEL}")
+_REPLY_LABELS = XPath(f"//span[not(*)]{_SHORT_LABEL}")
+"""Reply controls that are no link: a plain label that a script makes clickable."""
 
 
 _AVATARS = XPath("//img[contains(@alt, 'vatar') or contains(@src, 'avatar')]")
 
 
 def _comment_threads(tree: HtmlElement, with_replies: bool) -> list[HtmlElement]:
-    """The readers' comments, found by their "Reply" links or buttons (in several languages; looked for
-    `with_replies`) or by their writers' avatars rather than by class names: the largest element
-    holding most of either and neither the page's headline nor its first sentence-long text (comments
-    follow the article)."""
-    replies = [
-        control for control in _REPLY_CONTROLS(tree)
-        if fold(control.text_content()) in rules.REPLY_LABELS
-    ] if with_replies else []
+    """The readers' comments, found by their "Reply" labels, links or buttons (in several languages; the
+    links and buttons looked for `with_replies`) or by their writers' avatars rather than by class
+    names: the largest element holding most of either and neither the page's headline nor its first
+    sentence-long text (comments follow the article)."""
+    controls = [*_REPLY_CONTROLS(tree), *_REPLY_LABELS(tree)] if with_replies else _REPLY_LABELS(tree)
+    replies = [control for control in controls if fold(control.text_content()) in rules.REPLY_LABELS]
     threads = _largest_holders(tree, replies) if len(replies) >= rules.COMMENT_THREAD_MIN_MARKERS else []
     avatars = _AVATARS(tree)
     if len(avatars) >= rules.COMMENT_THREAD_MIN_MARKERS:
