@@ -917,11 +917,15 @@ def test_a_related_articles_label_left_between_paragraphs_is_dropped_and_the_sto
     assert after[0] in text and after[1] in text
 
 
-def test_a_caption_printed_twice_in_a_row_is_dropped_but_not_a_paragraph_that_repeats_a_sentence() -> None:
+def test_a_caption_printed_twice_in_a_row_whole_or_cut_short_is_dropped_but_not_a_paragraph_that_repeats_a_sentence() -> None:
     caption = "Passengers board the late ferry at the north quay on Friday, March 6, 2026, in Harbourtown."
     doubled = f"{caption}{caption}Photo: Ann Example"
     echo = f"{PARAGRAPHS[0]} {PARAGRAPHS[0]} The vote followed a year of trial crossings and a petition from the islands."
     text = _record(_page(_paragraphs(doubled, echo))).text
+    assert "Passengers board the late ferry" not in text
+    assert echo in text
+    toggled = f"{caption} less{caption[:70]} ... morePhoto: Ann Example"
+    text = _record(_page(_paragraphs(toggled, echo))).text
     assert "Passengers board the late ferry" not in text
     assert echo in text
 

@@ -345,16 +345,24 @@ def drop_credits(blocks: list[Block], page: PageContext) -> list[Block]:
 
 
 def _is_doubled_caption(block: Block) -> bool:
-    """The block is a text of REPEATED_CAPTION_MIN_WORDS or more printed twice in a row, with at most a
-    credit's few words after the second copy."""
+    """The block is one line of REPEATED_CAPTION_MIN_WORDS words or more printed twice in a row, the
+    second copy whole or cut short (a caption's long and short forms, a "less"/"more" toggle between
+    them), with at most a credit's few words after it."""
     text = block.text
-    if block.words > 2 * rules.CREDIT_MAX_WORDS or text.find(text[: rules.REPEATED_CAPTION_PREFIX_CHARS], 1) < 0:
+    if block.words > 2 * rules.CREDIT_MAX_WORDS or "\n" in text:
         return False
-    words = block.folded.split()
-    return any(
-        words[length : 2 * length] == words[:length]
-        for length in range(rules.REPEATED_CAPTION_MIN_WORDS, len(words) // 2 + 1)
-        if len(words) - 2 * length <= rules.CREDIT_TAIL_MAX_WORDS
+    again = text.find(text[: rules.REPEATED_CAPTION_PREFIX_CHARS], 1)
+    if again < 0:
+        return False
+    first, second = fold(text[:again]).split(), fold(text[again:]).split()
+    shared = next(
+        (index for index, (word, again_word) in enumerate(zip(first, second)) if word != again_word),
+        min(len(first), len(second)),
+    )
+    return (
+        shared >= rules.REPEATED_CAPTION_MIN_WORDS
+        and shared >= rules.REPEATED_CAPTION_MIN_SHARE * len(first)
+        and len(second) - shared <= rules.CREDIT_TAIL_MAX_WORDS
     )
 
 

@@ -372,6 +372,8 @@ CREDIT_MAX_WORDS = 40
 # A caption printed twice in one block: this many words or more, then a credit of at most so many.
 REPEATED_CAPTION_MIN_WORDS = 8
 REPEATED_CAPTION_PREFIX_CHARS = 24
+# ... or cut short, when it still holds this share of the first copy's words.
+REPEATED_CAPTION_MIN_SHARE = 0.6
 CREDIT_TAIL_MAX_WORDS = 12
 
 # Links to an author's page, read when the page names no author in its metadata.
