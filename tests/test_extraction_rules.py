@@ -599,6 +599,18 @@ def test_a_bio_closing_the_body_that_opens_with_the_bylines_name_is_dropped() ->
     assert quoted in kept.text
 
 
+def test_an_about_the_bylines_name_box_closing_the_body_is_dropped_but_not_an_about_section() -> None:
+    bio = (
+        "As the Island Post's harbour reporter she has covered the ferries and the islands since 2011, after "
+        "working as a deckhand on the northern crossings."
+    )
+    head = "<meta name='author' content='Ann Example'>"
+    record = _record(_page(_paragraphs() + f"<h3>Über Ann Example</h3><p>{bio}</p>", head=head))
+    assert record.text.endswith(PARAGRAPHS[-1])
+    about_islands = _record(_page(_paragraphs() + f"<h3>About the islands</h3><p>{bio}</p>", head=head))
+    assert bio in about_islands.text
+
+
 def test_comments_after_their_heading_are_dropped_but_a_discussion_section_is_kept() -> None:
     comments = (
         "<h3>2 Comments</h3><p>Maren, March 2, 2026</p>"

@@ -428,10 +428,17 @@ def drop_author_box(blocks: list[Block], page: PageContext) -> list[Block]:
     """An "About the author" heading in the body's last third, with the short bio after it; or a bio
     there that opens with the byline's name ("Ann Example is a reporter who...")."""
     for index, block in enumerate(blocks):
-        starts_box = rules.ABOUT_AUTHOR_HEADING_RE.match(block.text) or _is_author_bio(block, page)
+        starts_box = rules.ABOUT_AUTHOR_HEADING_RE.match(block.text) or _is_about_author(block, page)
+        starts_box = starts_box or _is_author_bio(block, page)
         if starts_box and _closes_body(blocks, index, rules.AUTHOR_BOX_MAX_WORDS):
             return blocks[:index]
     return blocks
+
+
+def _is_about_author(block: Block, page: PageContext) -> bool:
+    """A heading "About <the byline's name>" ("Über Ann Example")."""
+    about = rules.ABOUT_NAME_PREFIX_RE.match(block.text) if block.kind == "heading" else None
+    return about is not None and fold(block.text[about.end() :]) in {fold(name) for name in page.authors}
 
 
 def _is_author_bio(block: Block, page: PageContext) -> bool:

@@ -520,6 +520,8 @@ ABOUT_AUTHOR_HEADINGS = (
     "sobre la autora", "sull'autore", "sull’autore", "over de auteur", "sobre o autor",
 )
 ABOUT_AUTHOR_HEADING_RE = re.compile(rf"^(?:{_alt(ABOUT_AUTHOR_HEADINGS)})\s*:?\s*$", re.IGNORECASE)
+# ... or "About <the byline's name>".
+ABOUT_NAME_PREFIX_RE = re.compile(r"^(?:about|über|à propos de|sobre|su|over)\s+", re.IGNORECASE)
 AUTHOR_BOX_MAX_WORDS = 300
 # ... or a paragraph of at most AUTHOR_BIO_MAX_WORDS opening with the byline's full name.
 AUTHOR_BIO_MAX_WORDS = 120
