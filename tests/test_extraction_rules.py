@@ -895,6 +895,21 @@ def test_headline_links_with_excerpts_closing_the_body_are_dropped_but_not_a_bod
         assert excerpt in directory
 
 
+def test_a_category_menu_with_post_counts_is_dropped_but_not_a_list_of_figures() -> None:
+    categories = (
+        "Community News", "Island Life", "Ferry Times", "Weather Watch", "Sports", "Real Estate", "Travel", "Schools",
+        "Business", "Opinion", "Obituaries", "Events",
+    )
+    menu = "".join(
+        f"<li><span></span> <a href='/category/{index}/'>{name}</a> <span>({index * 70 + 3})</span></li>"
+        for index, name in enumerate(categories)
+    )
+    figures = "<ul><li>Passengers: 41,000</li><li>Crossings: 312</li><li>Late sailings: 52</li></ul>"
+    record = _record(_page(_paragraphs(*LONG_STORY[:3]) + figures + f"<ul>{menu}</ul>"))
+    assert "Weather Watch" not in record.text
+    assert "Passengers: 41,000" in record.text
+
+
 def test_a_declared_article_beside_a_longer_ticker_of_cut_off_teasers_is_kept_without_it_but_a_teaser_list_is_a_listing() -> None:
     ticker = "".join(
         f"<li><a href='/news/{number}'>Harbour news item {number}: the council met again on Tuesday evening to "

@@ -311,7 +311,15 @@ def drop_link_lists(blocks: list[Block], page: PageContext) -> list[Block]:
 
 
 def _is_link_list(block: Block, page: PageContext) -> bool:
-    return block.kind == "list" and len(block.items) >= 2 and all(_is_list_teaser(item, page) for item in block.items)
+    return block.kind == "list" and len(block.items) >= 2 and all(
+        _is_list_teaser(item, page) or _is_counted_link(item, page) for item in block.items
+    )
+
+
+def _is_counted_link(item: Block, page: PageContext) -> bool:
+    """A link and the count of what it leads to: a category or archive menu ("Sports (1379)")."""
+    counted = rules.COUNTED_LINK_RE.match(item.text)
+    return counted is not None and fold(counted.group(1)) in page.link_texts
 
 
 def _is_list_teaser(item: Block, page: PageContext) -> bool:
