@@ -374,6 +374,13 @@ def test_an_article_printed_twice_is_kept_once_but_repeated_plan_rows_stay() -> 
     assert plan.text.count("Lunch: lentil soup and bread") == 8
 
 
+def test_a_block_printed_again_right_after_itself_is_kept_once() -> None:
+    heading = "What the islands asked for"
+    layouts = f"<h3>{heading}</h3><h3>{heading}</h3><h3>{heading}</h3>"
+    record = _record(_page(_paragraphs(*LONG_STORY[:2]) + layouts + _paragraphs(*LONG_STORY[2:4])))
+    assert record.text.count(heading) == 1
+
+
 def test_an_author_is_not_read_from_a_sidebar_and_a_category_inside_the_byline_is_left_out() -> None:
     record = _record(_page(_paragraphs()).replace(
         "<article>",

@@ -234,7 +234,8 @@ def block_keys(blocks: Sequence[Block]) -> tuple[str, ...]:
 
 def drop_repeated_runs(blocks: list[Block], page: PageContext) -> list[Block]:
     """Runs of blocks that each repeat an earlier block, long and prose enough to be the article printed
-    twice (desktop and mobile templates), not repeated lines or table rows."""
+    twice (desktop and mobile templates), not repeated lines or table rows; and a block printed again
+    right after itself (a heading or a contents list in one copy per screen size)."""
     seen: set[str] = set()
     repeats = []
     for block in blocks:
@@ -245,7 +246,7 @@ def drop_repeated_runs(blocks: list[Block], page: PageContext) -> list[Block]:
         run = [block for block, _ in group]
         if not repeated or not _is_prose_run(run):
             kept.extend(run)
-    return kept
+    return [b for i, b in enumerate(kept) if not (i and b.text == kept[i - 1].text)]
 
 
 def _is_prose_run(run: list[Block]) -> bool:
