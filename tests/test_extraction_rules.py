@@ -390,6 +390,17 @@ def test_an_author_is_not_read_from_a_sidebar_and_a_category_inside_the_byline_i
     assert record.authors == ["Ann Example"]
 
 
+def test_the_official_government_site_banner_is_dropped_without_class_names() -> None:
+    banner = (
+        "<div><p>An official website of the United States government</p>"
+        "<p>Official websites use .gov A .gov website belongs to an official government organization in the United States.</p>"
+        "<p>Secure .gov websites use HTTPS A lock or https:// means you've safely connected to the .gov website. "
+        "Share sensitive information only on official, secure websites.</p></div>"
+    )
+    record = _record(_unnamed_page(banner + _paragraphs(*LONG_STORY[:3])))
+    assert record.text.split("\n\n") == [*PARAGRAPHS, *LONG_STORY[:3]]
+
+
 def test_cookie_consent_dialogs_after_the_story_are_pruned() -> None:
     consent = (
         "<div class='cli-modal' id='cliSettingsPopup'><div class='cli-modal-body'><h4>Privacy overview</h4>"

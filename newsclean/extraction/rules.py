@@ -303,7 +303,7 @@ SENTENCE_END_RE = re.compile(r"[.!?…:;\"”’»)。！？」』]\s*$")
 BYLINE_MAX_WORDS = 12
 
 # Site furniture that trafilatura keeps when no markup marks it: copyright lines,
-# cookie notices, pipe-separated link rows, closed-comment notes.
+# cookie notices, pipe-separated link rows, closed-comment notes, official-site banners.
 FURNITURE_PHRASES = (
     "all rights reserved", "uses cookies", "use of cookies", "cookie policy", "comments are closed",
     "alle rechte vorbehalten", "verwendet cookies", "tous droits réservés", "utilise des cookies",
@@ -311,6 +311,9 @@ FURNITURE_PHRASES = (
     "an error has occurred", "an error occurred", "please try again later", "this article has been sent to",
     "log in to comment", "sign in to comment", "logged in to comment", "register to comment",
     "para comentar es necesario", "um zu kommentieren", "pour commenter, ", "pour réagir",
+    # the banner atop US government sites
+    "an official website of the united states government", "official websites use .gov",
+    "secure .gov websites use https",
 )
 # Comment-policy notes ("Comments ... will not be approved by the moderator").
 COMMENT_POLICY = (
