@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from itertools import islice
 
-from lxml.etree import XPath, _ElementUnicodeResult
+from lxml.etree import Element, XPath, _ElementUnicodeResult
 from lxml.html import HtmlElement, defs
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
 
@@ -30,8 +31,7 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
         figure.tag = "div"
     _join_split_bodies(tree)
     _unname_heading_anchors(tree)
-    noise = [element for element in _NOISE_CANDIDATES(tree) if _is_noise(element)]
-    for element in noise:
+    for element in _noise(tree):
         if _long_paragraphs(element) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
             _drop(element)
     for widget in _prompt_widgets(tree):
@@ -48,22 +48,26 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
         _show(panel)
 
 
-_NOISE_CANDIDATES = XPath(
-    "//*[@class or @id or " + " or ".join(f"self::{tag}" for tag in rules.NOISE_TAGS) + " or self::img[@alt]]"
-)
 _NOISE_ATTRIBUTE_RE = re.compile(rf"(?:^|\s)(?:{rules.NOISE_TOKEN_RE.pattern})")
 
 
-def _is_noise(element: HtmlElement) -> bool:
-    """A noise class/id token, a caption, or an ad placeholder image."""
-    tag = element.tag
+def _noise(tree: HtmlElement) -> list[HtmlElement]:
+    """Captions, ad placeholder images (by their alt text) and elements with a noise class or id token,
+    found in one pass over the page."""
+    return [element for element in tree.iter(Element) if _is_noise(element.tag, element.get)]
+
+
+def _is_noise(tag: str, get: Callable[[str], str | None]) -> bool:
     if tag in rules.NOISE_TAGS:
         return True
     if tag == "img":
-        return bool(rules.PLACEHOLDER_ALT_RE.match(element.get("alt", "")))
-    if _NOISE_ATTRIBUTE_RE.search(element.get("class", "").lower()):
+        alt = get("alt")
+        return alt is not None and rules.PLACEHOLDER_ALT_RE.match(alt) is not None
+    names = get("class")
+    if names is not None and _NOISE_ATTRIBUTE_RE.search(names.lower()):
         return True
-    return bool(rules.NOISE_TOKEN_RE.match(element.get("id", "").lower()))
+    name = get("id")
+    return name is not None and rules.NOISE_TOKEN_RE.match(name.lower()) is not None
 
 
 _HOVER_CARDS = XPath(
