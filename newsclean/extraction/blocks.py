@@ -17,7 +17,6 @@ from lxml.etree import _Element
 from newsclean.extraction import rules
 from newsclean.record import count_words
 
-_SPACE_RE = re.compile(r"\s+")
 _PUNCT_RE = re.compile(r"[\W_]+", re.UNICODE)
 # A Latin-1 letter followed by what a UTF-8 continuation byte reads as in Latin-1 or Windows-1252:
 # the mark of UTF-8 text decoded with the wrong charset ("isnâ€™t", "Ã©tÃ©"), cheap to look for.
@@ -79,7 +78,7 @@ def fold(text: str) -> str:
 
 def tidy(text: str) -> str:
     """Mojibake repaired, spacing collapsed."""
-    return _SPACE_RE.sub(" ", repair_mojibake(text)).strip()
+    return " ".join(repair_mojibake(text).split())
 
 
 def repair_mojibake(text: str) -> str:
