@@ -446,9 +446,10 @@ def test_a_section_anchored_by_its_heading_slug_is_kept_even_when_the_slug_names
     assert record.text.endswith("where the quay office is closed.")
 
 
-def test_a_related_heading_followed_only_by_teaser_sized_blocks_to_the_end_is_dropped() -> None:
+@pytest.mark.parametrize("heading", ["Read this next", "Recent posts", "Keep reading", "Lesen Sie auch"])
+def test_a_related_heading_followed_only_by_teaser_sized_blocks_to_the_end_is_dropped(heading: str) -> None:
     teasers = (
-        "<h3>Read this next</h3><p>Airlines</p><p>Dec 19, 2026</p>"
+        f"<h3>{heading}</h3><p>Airlines</p><p>Dec 19, 2026</p>"
         "<p>Island carrier adds a second daily flight to the mainland</p>"
         "<p>The new morning departure starts in March and connects with the first train to the city.</p>"
         "<p>Travel</p><p>Dec 18, 2026</p><p>Winter timetable for the harbour buses</p>"

@@ -112,6 +112,8 @@ RELATED_HEADINGS = (
     "you might also like", "recommended", "recommended for you", "also read", "see also",
     "most read", "most popular", "trending", "latest news", "top stories", "more on this story",
     "read this next", "more to read", "more like this", "you may also be interested in",
+    "recent posts", "recent articles", "recent blogs", "latest posts", "latest articles", "popular posts",
+    "more articles", "more posts", "keep reading", "you may also enjoy", "related resources", "related blogs",
     # de
     "lesen sie auch", "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel",
     "auch interessant", "meistgelesen", "ähnliche artikel",
