@@ -560,39 +560,40 @@ def test_a_page_whose_own_text_carries_a_reply_link_keeps_it() -> None:
     assert PARAGRAPHS[-1] in record.text
 
 
+TEASER_CARDS = (
+    ("Airlines", 19, "The island terminal opens its doors"),
+    ("Travel", 18, "Winter timetable for the harbour buses"),
+    ("Daily", 17, "A new shuttle for the northern quay"),
+)
+
+
+def _dated_cards(excerpt: str = "", linked: bool = False) -> str:
+    """Teaser cards: a section label, a date line, a headline (a link when `linked`) and the excerpt, if any."""
+    return "".join(
+        f"<p>{label}</p><p>Dec {day}, 2026</p>"
+        + (f"<p><a href='/news/{day}'>{headline}</a></p>" if linked else f"<p>{headline}</p>")
+        + (f"<p>{excerpt}</p>" if excerpt else "")
+        for label, day, headline in TEASER_CARDS
+    )
+
+
 def test_a_related_heading_followed_by_dated_teaser_cards_with_long_excerpts_is_dropped() -> None:
     excerpt = (
         "Long in the shadow of the mainland hubs, the island airport has spent two years and most of its budget on a "
         "new terminal, and the first passengers to use it this winter say the wait was worth it for the view alone."
     )
-    cards = "".join(
-        f"<p>{label}</p><p>Dec {day}, 2026</p><p>{headline}</p><p>{excerpt}</p>"
-        for label, day, headline in (
-            ("Airlines", 19, "The island terminal opens its doors"),
-            ("Travel", 18, "Winter timetable for the harbour buses"),
-            ("Daily", 17, "A new shuttle for the northern quay"),
-        )
-    )
-    record = _record(_page(_paragraphs() + "<h3>Read this next</h3>" + cards))
+    record = _record(_page(_paragraphs() + "<h3>Read this next</h3>" + _dated_cards(excerpt)))
     assert record.text.endswith(PARAGRAPHS[-1])
     assert "island terminal" not in record.text
 
 
 def test_a_mid_body_also_read_box_takes_nothing_of_the_story_that_dated_cards_close() -> None:
-    cards = "".join(
-        f"<p>{label}</p><p>Dec {day}, 2026</p><p><a href='/news/{day}'>{headline}</a></p>"
-        for label, day, headline in (
-            ("Airlines", 19, "The island terminal opens its doors"),
-            ("Travel", 18, "Winter timetable for the harbour buses"),
-            ("Daily", 17, "A new shuttle for the northern quay"),
-        )
-    )
     story = [" ".join(LONG_STORY[index : index + 2]) for index in range(0, 8, 2)]
     record = _record(_page(
         _paragraphs()
         + "<h3>Also read:</h3><p><a href='/news/airport'>How the island airport spent its budget</a></p>"
         + "".join(f"<p>{text}</p>" for text in story)
-        + cards
+        + _dated_cards(linked=True)
     ))
     assert all(text in record.text for text in story)
     assert "spent its budget" not in record.text
