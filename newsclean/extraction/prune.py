@@ -22,8 +22,8 @@ _LONG_PARAGRAPH_CHARS = 6 * LONG_PARAGRAPH_WORDS
 
 def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> None:
     """Remove, in place, what never holds article text, and unmask the article text that is marked up
-    like boilerplate. `link_texts`: the folded texts of the page's links (a comment thread is looked
-    for only when one of them is a "Reply" link)."""
+    like boilerplate. `link_texts`: the folded texts of the page's links (comment threads are looked for
+    by their Reply links and buttons only when one of them is a "Reply" link)."""
     for wrapper in _page_wrappers(tree):
         wrapper.tag = "div"
     _wrap_loose_prose(tree)
