@@ -201,7 +201,11 @@ def test_calls_to_action_form_messages_and_affiliate_notes_are_dropped() -> None
 
 
 def test_a_line_of_byline_date_and_reading_time_parts_above_the_body_is_dropped() -> None:
-    for line in ("Ann Example • Jun 8, 2023 • 11 Minute Read", "August 16, 2019 - Updated July 9, 2025"):
+    for line in (
+        "Ann Example • Jun 8, 2023 • 11 Minute Read",
+        "August 16, 2019 - Updated July 9, 2025",
+        "By Ann Example and Bo Sample Monday, March 2, 2026, 08:00 am PT (04:00 pm GMT)",
+    ):
         record = _record(_page(f"<p>{line}</p>" + _paragraphs()))
         assert record.text.startswith(PARAGRAPHS[0]), line
     sections = "<p>Ferry timetables • Island life • Harbour board meetings</p>"

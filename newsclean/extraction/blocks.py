@@ -519,8 +519,13 @@ def _is_metadata_line(block: Block) -> bool:
 def _is_author_line(block: Block, page: PageContext) -> bool:
     """A line that opens with the byline's full name, after "By" or not, and is no sentence ("By Ann
     Example Ann Example The Island Post @annexample", "Ann Example, Island Post Harbour Writer"), or a
-    name and a staff role or news agency ("A. Writer, AP Sports Writer", "A. Writer, Associated Press")."""
-    if block.words > rules.AUTHOR_LINE_MAX_WORDS or rules.SENTENCE_END_RE.search(block.text):
+    name and a staff role or news agency ("A. Writer, AP Sports Writer", "A. Writer, Associated Press"),
+    or "By" and names followed by the date ("By Ann Example Monday, November 18, 2019, 04:05 pm PT")."""
+    if block.words > rules.AUTHOR_LINE_MAX_WORDS:
+        return False
+    if rules.DATED_BYLINE_RE.match(block.text):
+        return True
+    if rules.SENTENCE_END_RE.search(block.text):
         return False
     if rules.STAFF_LINE_RE.match(block.text):
         return True

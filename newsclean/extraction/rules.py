@@ -286,6 +286,13 @@ DATE_WORDS = (
     "updated", "aktualisiert", "mis à jour", "actualizado", "atualizado", "aggiornato",
     "a.m.", "p.m.", "am", "pm", "gmt", "utc", "cet", "cest", "est", "edt", "pst", "pdt", "cst", "cdt", "bst",
 )
+# A byline and its date on one line: "By", one or two names, then a weekday, a month or a number ("By Ann
+# Example and Bo Sample Monday, November 18, 2019, 04:05 pm PT").
+_NAME_WORDS = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+DATED_BYLINE_RE = re.compile(
+    rf"^(?i:{_alt(BYLINE_WORDS)})\s+{_NAME_WORDS}(?:\s+(?:and|&|und|et|y|e)\s+{_NAME_WORDS})?,?\s+"
+    rf"(?=(?i:{_alt(MONTH_NAMES + DATE_WORDS)})\b|\d)"
+)
 DATE_ONLY_RE = re.compile(
     rf"^(?=.*\d)[\W\d]*(?:(?:{_alt(MONTH_NAMES + DATE_WORDS)})\.?(?=[\W\d]|$)[\s\d,./:-]*"
     r"|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}[\s\d:apm.,|-]*)+\W*$",
