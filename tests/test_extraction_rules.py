@@ -919,6 +919,18 @@ def test_headline_links_with_excerpts_closing_the_body_are_dropped_but_not_a_bod
         assert excerpt in directory
 
 
+def test_a_tag_cloud_is_dropped_but_not_a_sentence_of_linked_words() -> None:
+    tags = (
+        "ferries", "harbour", "islands", "weather", "council", "budget", "schools", "tourism", "fishing", "culture",
+        "roads", "health", "sport", "elections", "events", "jobs", "housing", "farming", "music", "history",
+    )
+    cloud = "<p>" + "  ".join(f"<a href='/news?tag={tag}'>{tag}</a>" for tag in tags) + "</p>"
+    linked = "Ferries, harbour and islands budget: the council schools weather culture. Tourism and fishing too."
+    record = _record(_unnamed_page(_paragraphs(linked) + cloud))
+    assert "elections" not in record.text
+    assert linked in record.text
+
+
 def test_a_category_menu_with_post_counts_is_dropped_but_not_a_list_of_figures() -> None:
     categories = (
         "Community News", "Island Life", "Ferry Times", "Weather Watch", "Sports", "Real Estate", "Travel", "Schools",

@@ -66,6 +66,13 @@ class PageContext:
     authors: tuple[str, ...] = ()
 
     @cached_property
+    def short_link_words(self) -> frozenset[str]:
+        """The words of link texts of a few words (tags, categories, menu entries)."""
+        return frozenset(
+            word for text in self.link_texts if text.count(" ") < rules.LONG_LINK_MIN_WORDS - 1 for word in text.split()
+        )
+
+    @cached_property
     def long_link_texts(self) -> tuple[str, ...]:
         """Link texts of several words, specific enough to be looked for inside a block."""
         return tuple(text for text in self.link_texts if text.count(" ") >= rules.LONG_LINK_MIN_WORDS - 1)
@@ -282,8 +289,19 @@ def drop_labels_and_placeholders(blocks: list[Block], page: PageContext) -> list
 
 
 def drop_tag_lines(blocks: list[Block], page: PageContext) -> list[Block]:
-    """ "Tags: ...", "Filed under: ..." lines."""
-    return [b for b in blocks if not (b.words <= rules.TAG_LINE_MAX_WORDS and rules.TAG_LINE_RE.match(b.text))]
+    """ "Tags: ...", "Filed under: ..." lines, and tag clouds: paragraphs of words nearly each of which is
+    in a short link of the page, with no sentence among them."""
+    return [
+        b for b in blocks
+        if not (b.words <= rules.TAG_LINE_MAX_WORDS and rules.TAG_LINE_RE.match(b.text)) and not _is_tag_cloud(b, page)
+    ]
+
+
+def _is_tag_cloud(block: Block, page: PageContext) -> bool:
+    if block.kind != "paragraph" or block.words < rules.TAG_CLOUD_MIN_WORDS or rules.SENTENCE_SPLIT_RE.search(block.text):
+        return False
+    words = block.folded.split()
+    return sum(word in page.short_link_words for word in words) >= rules.TAG_CLOUD_LINKED_SHARE * len(words)
 
 
 def drop_inline_related_links(blocks: list[Block], page: PageContext) -> list[Block]:

@@ -164,6 +164,9 @@ TAG_LABELS = (
 )
 TAG_LINE_RE = re.compile(rf"^(?:{_alt(TAG_LABELS)})\s*[:：]\s*\S", re.IGNORECASE)
 TAG_LINE_MAX_WORDS = 25
+# A tag cloud: this many words or more, nearly all of them words of the page's short links.
+TAG_CLOUD_MIN_WORDS = 8
+TAG_CLOUD_LINKED_SHARE = 0.9
 
 # Short blocks that ask the reader to do something other than read.
 PROMPT_PHRASES = (
