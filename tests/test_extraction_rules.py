@@ -405,6 +405,11 @@ def test_the_official_government_site_banner_is_dropped_without_class_names() ->
     assert record.text.split("\n\n") == [*PARAGRAPHS, *LONG_STORY[:3]]
 
 
+def test_the_wordpress_com_footer_line_is_dropped() -> None:
+    record = _record(_unnamed_page(_paragraphs(*LONG_STORY[:3]) + "<p>Blog at WordPress.com. Theme by A. Designer</p>"))
+    assert record.text.endswith(LONG_STORY[2])
+
+
 def test_cookie_consent_dialogs_after_the_story_are_pruned() -> None:
     consent = (
         "<div class='cli-modal' id='cliSettingsPopup'><div class='cli-modal-body'><h4>Privacy overview</h4>"

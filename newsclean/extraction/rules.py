@@ -326,6 +326,9 @@ FURNITURE_PHRASES = (
     # the banner atop US government sites
     "an official website of the united states government", "official websites use .gov",
     "secure .gov websites use https",
+    # the footer of blogs hosted by WordPress.com
+    "blog at wordpress.com", "blog di wordpress.com", "blog auf wordpress.com", "blog de wordpress.com",
+    "blog op wordpress.com", "un blog wordpress.com",
 )
 # Comment-policy notes ("Comments ... will not be approved by the moderator").
 COMMENT_POLICY = (
