@@ -936,6 +936,19 @@ def test_a_tag_cloud_is_dropped_but_not_a_sentence_of_linked_words() -> None:
     assert linked in record.text
 
 
+def test_an_item_of_a_nested_list_comes_out_once() -> None:
+    tips = (
+        "<ul><li>Book the late crossing a day ahead, as the night boats carry fewer cars."
+        "<ul><li>Residents book with their island card.</li><li>Visitors book online or at the quay.</li></ul></li>"
+        "<li>Arrive at the north quay thirty minutes before sailing.</li></ul>"
+    )
+    record = _record(_page(_paragraphs() + tips + _paragraphs(*LONG_STORY[:2])))
+    lines = record.text.split("\n")
+    assert "Book the late crossing a day ahead, as the night boats carry fewer cars." in lines
+    assert record.text.count("Residents book with their island card.") == 1
+    assert "Visitors book online or at the quay." in lines
+
+
 def test_a_category_menu_with_post_counts_is_dropped_but_not_a_list_of_figures() -> None:
     categories = (
         "Community News", "Island Life", "Ferry Times", "Weather Watch", "Sports", "Real Estate", "Travel", "Schools",

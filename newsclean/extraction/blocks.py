@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
@@ -170,8 +170,20 @@ def _loose_text(text: str | None) -> list[Block]:
 
 
 def _list_text(element: _Element) -> str:
-    items = (tidy(" ".join(item.itertext())) for item in element.iter("item"))
+    """A list's items one a line, nested lists' items included, each item's text without theirs."""
+    items = (tidy(" ".join(_text_outside_lists(item))) for item in element.iter("item"))
     return "\n".join(item for item in items if item)
+
+
+def _text_outside_lists(element: _Element) -> Iterator[str]:
+    """element.itertext(), less the text of the lists nested in it (their tails kept)."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if child.tag != "list":
+            yield from _text_outside_lists(child)
+        if child.tail:
+            yield child.tail
 
 
 def _kind(tag: str) -> str:
