@@ -936,6 +936,18 @@ def test_a_tag_cloud_is_dropped_but_not_a_sentence_of_linked_words() -> None:
     assert linked in record.text
 
 
+def test_section_headings_listed_in_a_script_driven_contents_box_are_kept() -> None:
+    sections = [("What the board decided", "1. A second late boat"), ("What passengers said", "2. Fares stay the same")]
+    contents = "<div>" + "".join(f"<a>{heading}</a><a>{subheading}</a>" for heading, subheading in sections) + "</div>"
+    story = "".join(
+        f"<h2>{heading}</h2><h3>{subheading}</h3><p>{text}</p>"
+        for (heading, subheading), text in zip(sections, LONG_STORY, strict=False)
+    )
+    record = _record(_page(contents + _paragraphs() + story))
+    for heading, subheading in sections:
+        assert f"{heading}\n\n{subheading}" in record.text
+
+
 def test_an_item_of_a_nested_list_comes_out_once() -> None:
     tips = (
         "<ul><li>Book the late crossing a day ahead, as the night boats carry fewer cars."

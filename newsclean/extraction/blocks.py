@@ -52,8 +52,8 @@ class Block:
 class PageContext:
     """What the block rules know about the page beyond the body itself.
 
-    `link_texts`: folded texts of its links; `anchor_texts`: those of links within the page (a table
-    of contents).
+    `link_texts`: folded texts of its links; `anchor_texts`: those of links within the page or with no
+    address at all (a table of contents, its jumps made by a script).
     """
 
     title: str
@@ -331,7 +331,7 @@ def drop_link_blocks(blocks: list[Block], page: PageContext) -> list[Block]:
 
 def drop_link_lists(blocks: list[Block], page: PageContext) -> list[Block]:
     """Lists whose every item is a headline link to another page or an excerpt cut off with an ellipsis
-    (a news ticker), and runs of linked headings; not a table of contents (links within the page)."""
+    (a news ticker), and runs of linked headings; not a table of contents (see PageContext.anchor_texts)."""
     linked = [_is_link_list(b, page) or (b.kind == "heading" and _is_short_link(b, page)) for b in blocks]
     run = [
         linked[i] and (blocks[i].kind == "list" or (i > 0 and linked[i - 1]) or (i + 1 < len(blocks) and linked[i + 1]))

@@ -93,7 +93,7 @@ _PARSER.set_element_class_lookup(
 )
 LANGUAGE_SAMPLE_CHARS = 2000
 _META_CONTENT = XPath("//meta[@property=$name or @name=$name]/@content")
-_ANCHOR_LINKS = XPath('//a[starts-with(@href, "#")]')
+_ANCHOR_LINKS = XPath('//a[starts-with(@href, "#") or not(@href)]')
 _HREF_LINKS = XPath("//a[@href]")
 _DOCUMENT_END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 _IN_MENUS = "ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside"
