@@ -291,7 +291,8 @@ DATE_WORDS = (
 )
 # A byline and its date on one line: "By", one or two names, then a weekday, a month or a number ("By Ann
 # Example and Bo Sample Monday, November 18, 2019, 04:05 pm PT").
-_NAME_WORDS = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+_NAME_WORD = rf"(?!(?i:{_alt(MONTH_NAMES + DATE_WORDS)})\b)[A-Z][\w.'’-]*"
+_NAME_WORDS = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}"
 DATED_BYLINE_RE = re.compile(
     rf"^(?i:{_alt(BYLINE_WORDS)})\s+{_NAME_WORDS}(?:\s+(?:and|&|und|et|y|e)\s+{_NAME_WORDS})?,?\s+"
     rf"(?=(?i:{_alt(MONTH_NAMES + DATE_WORDS)})\b|\d)"
