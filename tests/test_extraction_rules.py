@@ -889,6 +889,20 @@ def test_steps_in_collapsed_accordion_panels_are_kept() -> None:
         assert step in text
 
 
+def test_a_one_paragraph_answer_in_a_collapsible_details_box_is_kept() -> None:
+    answers = [
+        "Yes: the night ferry takes bicycles on the car deck at no charge, though the racks on the lower deck hold twelve at most.",
+        "Season tickets bought for the spring trial stay valid on all of the late crossings until the end of the year, the board said.",
+    ]
+    faq = "".join(
+        f"<details class='expandable faq'><summary>Question {number}?</summary><p>{answer}</p></details>"
+        for number, answer in enumerate(answers, start=1)
+    )
+    text = _record(_page(_paragraphs() + f"<h2>Your questions answered</h2>{faq}")).text
+    for answer in answers:
+        assert answer in text
+
+
 def test_runs_of_dated_headline_links_are_dropped_without_class_names_but_not_a_dated_timeline() -> None:
     cards = [
         ("/news/2016/01/12/new-terminal-opens", "New terminal opens at the north quay", "January 12, 2016"),

@@ -320,7 +320,7 @@ def _follow(element: HtmlElement, path: list[tuple[str, str]]) -> HtmlElement | 
 _HOLDS_CONTENT = f"[.//table or count(.//p) >= {rules.CONTENT_BOX_MIN_PARAGRAPHS}]"
 _MASKED_BOXES = XPath(
     "//@class[contains(., 'mbed')]/parent::*[self::div or self::section or self::span or self::p]"
-    f"{_HOLDS_CONTENT} | //details[@class]{_HOLDS_CONTENT}"
+    f"{_HOLDS_CONTENT} | //details[@class][.//table or .//p]"
 )
 
 
@@ -335,7 +335,10 @@ def _is_content_box(box: HtmlElement) -> bool:
         return False
     if any(rules.COMMERCE_BOX_RE.search(value) for value in box.attrib.values()):
         return False
-    return box.find(".//table") is not None or _long_paragraphs(box) >= rules.CONTENT_BOX_MIN_PARAGRAPHS
+    if box.find(".//table") is not None:
+        return True
+    minimum = rules.DETAILS_BOX_MIN_PARAGRAPHS if box.tag == "details" else rules.CONTENT_BOX_MIN_PARAGRAPHS
+    return _long_paragraphs(box) >= minimum
 
 
 _COLLAPSED_PANELS = XPath(

@@ -508,6 +508,8 @@ MASKING_CLASS_TOKEN_RE = re.compile(r"\S*(?:embed|expand)\S*", re.IGNORECASE)
 # A hidden container is left alone.
 HIDDEN_CLASS_TOKEN_RE = re.compile(r"(?:^|\s)(?:hide|hidden|d-none|is-hidden)(?:\s|$)", re.IGNORECASE)
 CONTENT_BOX_MIN_PARAGRAPHS = 2
+# A <details> box is never a social embed: one answer paragraph under its summary is article text (an FAQ).
+DETAILS_BOX_MIN_PARAGRAPHS = 1
 # Such boxes whose attributes name one of these are shop widgets (product cards), not article text.
 COMMERCE_BOX_TOKENS = ("product", "shop", "commerce", "affiliate", "buy")
 COMMERCE_BOX_RE = re.compile(_alt(COMMERCE_BOX_TOKENS), re.IGNORECASE)
