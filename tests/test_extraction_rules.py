@@ -730,6 +730,25 @@ def test_an_article_cut_into_look_alike_chunks_between_ad_rows_is_kept_whole() -
     assert record.text.split("\n\n") == LONG_STORY
 
 
+def test_section_headings_between_look_alike_chunks_stay_before_their_sections() -> None:
+    def section(heading: str, paragraphs: list[str]) -> str:
+        return (
+            f"<div class='section-heading'><h2 class='section-heading'>{heading}</h2></div>"
+            "<div class='text-section'><div class='prose'>"
+            + "".join(f"<p>{text}</p>" for text in paragraphs)
+            + "</div></div>"
+        )
+
+    record = _record(_bare_page(
+        "<article><h1>Night ferry to the islands extended</h1>"
+        f"{section('The vote', LONG_STORY[:4])}{section('What changes', LONG_STORY[4:8])}"
+        f"{section('What happens next', LONG_STORY[8:])}</article>"
+    ))
+    assert record.text.split("\n\n") == [
+        "The vote", *LONG_STORY[:4], "What changes", *LONG_STORY[4:8], "What happens next", *LONG_STORY[8:]
+    ]
+
+
 def test_old_markup_with_text_between_headings_lists_and_paragraph_separators_keeps_that_text() -> None:
     first, second, third, fourth = PARAGRAPHS
     story = LONG_STORY

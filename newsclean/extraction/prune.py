@@ -286,19 +286,21 @@ def _join_split_bodies(tree: HtmlElement) -> None:
 
 def _append_later_chunks(chunk: HtmlElement, path: list[tuple[str, str]], container: HtmlElement) -> bool:
     """Move into `container` the paragraphs of `chunk`'s later look-alike siblings (found at the same
-    `path` inside them), each after an ad-sized element or more (an ad row); whether any moved."""
-    moved, gap = False, False
+    `path` inside them), each after an ad-sized element or more (an ad row, or a section heading's
+    wrapper: its heading moves along, before them); whether any moved."""
+    moved, gap, headings = False, False, list[HtmlElement]()
     sibling = chunk.getnext()
     while sibling is not None:
         following = sibling.getnext()
         if _shape(sibling) == _shape(chunk) and (target := _follow(sibling, path)) is not None:
             if not gap or _long_paragraphs(target) < rules.SPLIT_BODY_MIN_PARAGRAPHS:
                 break
-            container.extend(list(target))
+            container.extend([*headings, *target])
             sibling.drop_tree()
-            moved, gap = True, False
+            moved, gap, headings = True, False, []
         elif _at_most_words(sibling.text_content(), rules.SPLIT_BODY_GAP_MAX_WORDS):
             gap = True
+            headings.extend(sibling.iter(*rules.SUBHEADING_TAGS))
         else:
             break
         sibling = following
