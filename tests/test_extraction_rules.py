@@ -212,6 +212,13 @@ def test_a_line_of_byline_date_and_reading_time_parts_above_the_body_is_dropped(
     assert "Island life" in _record(_page(sections + _paragraphs())).text
 
 
+def test_a_list_of_byline_date_and_reading_time_above_the_body_is_dropped_but_not_a_list_of_topics() -> None:
+    byline = "<ul><li>Ann Example</li><li>Jan 23</li><li>11 min read</li></ul>"
+    assert _record(_page(byline + _paragraphs())).text.startswith(PARAGRAPHS[0])
+    topics = "<ul><li>Ferry timetables</li><li>Island life</li><li>Harbour board</li></ul>"
+    assert "Island life" in _record(_page(topics + _paragraphs())).text
+
+
 def test_a_hover_card_inside_a_paragraph_is_dropped_but_the_linked_name_stays() -> None:
     headlines = "".join(
         f"<a href='/news/{slug}'>{text}</a> "

@@ -532,11 +532,12 @@ def drop_top_metadata_lines(blocks: list[Block], page: PageContext) -> list[Bloc
 
 
 def _is_metadata_line(block: Block) -> bool:
-    """A byline, date or reading time, or a line of such parts and a name ("A. Writer • Jun 8, 2023");
-    a heading or list item only when it is a dateline ("Published 18 November 2019")."""
+    """A byline, date or reading time, or a line or list of such parts and a name ("A. Writer • Jun 8,
+    2023", a list of "A. Writer", "Jan 23", "11 min read"); a heading only when it is a dateline
+    ("Published 18 November 2019")."""
     if block.words > rules.BYLINE_MAX_WORDS:
         return False
-    if block.kind != "paragraph":
+    if block.kind not in ("paragraph", "list"):
         return _is_date_line(block)
     if _is_metadata_part(block.text):
         return True
