@@ -194,10 +194,19 @@ def test_calls_to_action_form_messages_and_affiliate_notes_are_dropped() -> None
             "Get the latest ferry news delivered to your inbox.",
             "Thank you! Your submission has been received!",
             "Book a demo to see how our timetable planner can help your harbour.",
+            "Subscribe to get the latest posts sent to your email.",
+            "This story is funded by readers like you.",
         )
     ))
     assert record.text.startswith(PARAGRAPHS[0])
     assert record.text.endswith(PARAGRAPHS[-1])
+
+
+def test_lone_buttons_and_a_pagers_position_between_paragraphs_are_dropped() -> None:
+    first, second, third, fourth = PARAGRAPHS
+    labels = ("Follow us", "Register", "Page 1 of 8", "Seite 2 von 8")
+    record = _record(_page("".join(f"<p>{text}</p>" for text in (first, *labels[:2], second, third, *labels[2:], fourth))))
+    assert record.text.split("\n\n") == PARAGRAPHS
 
 
 def test_a_line_of_byline_date_and_reading_time_parts_above_the_body_is_dropped() -> None:

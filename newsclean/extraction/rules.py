@@ -150,12 +150,16 @@ LABEL_WORDS = (
     "datum", "teilen", "artikel teilen", "schlagworte", "themen", "quelle", "anzeige", "werbung",
     "partager", "partagez", "mots-clés", "publicité", "publié le", "compartir", "comparte", "etiquetas",
     "publicidad", "condividi", "pubblicità", "delen", "advertentie",
+    # buttons left without their widget
+    "follow us", "subscribe", "register", "sign up", "sign in", "log in",
     # the heading of a table of contents, left alone once its links are gone
     "table of contents", "contents", "in this article", "on this page", "jump to", "inhaltsverzeichnis", "inhalt",
     "sommaire", "table des matières", "índice", "indice", "contenido", "tabla de contenidos", "sumário",
     "sommario", "inhoudsopgave",
 )
-LABEL_RE = re.compile(rf"^(?:{_alt(LABEL_WORDS)})\s*[:：]?\s*$", re.IGNORECASE)
+# A pager's position ("Page 1 of 8", "Seite 1 von 8").
+PAGE_COUNT = r"(?:page|seite|página|pagina)\s+\d+\s+(?:of|von|sur|de|di|/)\s+\d+"
+LABEL_RE = re.compile(rf"^(?:{_alt(LABEL_WORDS)}|{PAGE_COUNT})\s*[:：]?\s*$", re.IGNORECASE)
 # Tag and category lines ("Filed under: Politics | Elections", "Tags: ferries, islands").
 TAG_LABELS = (
     "tags", "tag", "tagged", "tagged with", "filed under", "topics", "categories", "category", "posted in",
@@ -197,6 +201,7 @@ PROMPT_PHRASES = (
     "advertiser disclosure",
     "at no extra cost to you", "at no additional cost to you", "pin it for later", "already have an account",
     "already a subscriber", "unlock this article", "subscribe to continue reading", "subscribe to read",
+    "subscribe to get", "subscribe to us", "support my work", "support our work", "funded by readers",
     "demo anfordern", "kostenlos testen", "jetzt anmelden", "liens d'affiliation", "liens affiliés",
     "solicita una demo", "prueba gratis", "enlaces de afiliados", "links de afiliados", "link di affiliazione",
     "newsletter abonnieren", "jetzt abonnieren", "folgen sie uns", "laden sie unsere app",
