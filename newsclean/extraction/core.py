@@ -263,14 +263,14 @@ class Coverage(Enum):
 def _coverage(body: Body, tree: HtmlElement, page_paragraph_words: int) -> Coverage:
     """LITTLE: a small share of the page's paragraph or visible words (trafilatura's fast mode latched
     on to a small box); DUMP: about all the visible text while little of it is in paragraphs (the page,
-    menus included), or one block holding the body of a page written in paragraphs (its fallback's
-    text of the whole article element, captions and bylines included). In both, its full mode
-    (readability, jusText) does better.
+    menus included), or one block holding about all of the body (its fallback's text of the whole
+    article element, captions and bylines included). In both, its full mode (readability, jusText)
+    does better.
     """
     words = body.raw_words
     if words < rules.FAST_MIN_PARAGRAPH_SHARE * page_paragraph_words:
         return Coverage.LITTLE
-    if _is_one_block_dump(body, page_paragraph_words):
+    if _is_one_block_dump(body):
         return Coverage.DUMP
     body_element = tree.find("body")
     root = body_element if body_element is not None else tree
@@ -286,9 +286,9 @@ def _coverage(body: Body, tree: HtmlElement, page_paragraph_words: int) -> Cover
     return Coverage.FAIR
 
 
-def _is_one_block_dump(body: Body, page_paragraph_words: int) -> bool:
+def _is_one_block_dump(body: Body) -> bool:
     words = body.raw_words
-    if words < rules.ONE_BLOCK_DUMP_MIN_WORDS or page_paragraph_words < rules.PAGE_DUMP_MAX_PARAGRAPH_SHARE * words:
+    if words < rules.ONE_BLOCK_DUMP_MIN_WORDS:
         return False
     return max(block.words for block in body.raw) >= rules.ONE_BLOCK_DUMP_SHARE * words
 

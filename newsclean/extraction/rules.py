@@ -464,8 +464,8 @@ LISTS_MIN_GAIN = 0.05
 # of its own words in <p> elements, is a dump of the whole page: the full mode's body replaces it.
 PAGE_DUMP_SHARE = 0.98
 PAGE_DUMP_MAX_PARAGRAPH_SHARE = 0.5
-# So is a fast body of this many words or more that is one block for this share of its words, on a
-# page whose <p> elements hold PAGE_DUMP_MAX_PARAGRAPH_SHARE of that or more.
+# So is a fast body of this many words or more that is one block for this share of its words (its
+# fallback's text of the whole article element), whatever share of the page is in <p> elements.
 ONE_BLOCK_DUMP_MIN_WORDS = 150
 ONE_BLOCK_DUMP_SHARE = 0.9
 
