@@ -508,6 +508,14 @@ def _unnamed_page(body: str) -> str:
     return _bare_page(f"<h1>Night ferry to the islands extended</h1><div><div>{body}</div></div>")
 
 
+def test_a_guest_post_set_in_a_blockquote_keeps_its_paragraphs_and_headings() -> None:
+    more = [text.replace("board", "council") for text in PARAGRAPHS]
+    guest = [*LONG_STORY[:6], "What happens next", *LONG_STORY[6:], *PARAGRAPHS[1:], *more]
+    quote = "".join(f"<h3>{text}</h3>" if text == "What happens next" else f"<p>{text}</p>" for text in guest)
+    record = _record(_page(f"<p>{PARAGRAPHS[0]}</p><blockquote>{quote}</blockquote>"))
+    assert record.text.split("\n\n") == [PARAGRAPHS[0], *guest]
+
+
 def test_section_headings_of_a_page_without_an_article_container_are_kept_in_place() -> None:
     first, second, third, fourth = PARAGRAPHS
     record = _record(_unnamed_page(

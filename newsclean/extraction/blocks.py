@@ -109,9 +109,9 @@ def body_blocks(body: _Element) -> list[Block]:
 
 
 def _element_blocks(element: _Element) -> list[Block]:
-    """An element's block, or, for a long paragraph, table or list that holds headings, lists or
+    """An element's block, or, for a long paragraph, quote, table or list that holds headings, lists or
     paragraphs of its own or blank-line breaks (a whole article that trafilatura kept as one element,
-    or laid out in a table), its parts. A div (the page's own container, which the body of a fallback
+    laid out in a table, or a guest post set in a blockquote), its parts. A div (the page's own container, which the body of a fallback
     extractor keeps) gives the blocks of what it holds."""
     if element.tag == "div":
         return body_blocks(element)
@@ -161,7 +161,7 @@ def _loose_paragraph(parts: list[str]) -> list[Block]:
 
 
 _NESTED_BLOCK_TAGS = frozenset({"head", "list", "p", "quote", "table"})
-_SPLIT_TAGS = frozenset({"p", "list", "table"})
+_SPLIT_TAGS = frozenset({"p", "list", "quote", "table"})
 _LAYOUT_TAGS = frozenset({"row", "cell", "item"})
 
 
