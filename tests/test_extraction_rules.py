@@ -1092,3 +1092,34 @@ def test_excerpts_trimmed_to_one_word_count_are_dropped_but_not_sentences_of_one
     assert text.endswith(LONGER_STORY[-1])
     kept = _record(_page(_paragraphs(*LONGER_STORY, *sentences))).text
     assert all(sentence in kept for sentence in sentences)
+
+
+def _titled_page(title: str, headline: str = "", site_name: str = "") -> str:
+    site = f"<meta property='og:site_name' content='{site_name}'>" if site_name else ""
+    heading = f"<h1>{headline}</h1>" if headline else ""
+    return (
+        f"<html lang='en'><head><title>{title}</title><meta property='og:title' content='{title}'>"
+        f"<meta property='og:type' content='article'>{site}"
+        "<meta property='article:published_time' content='2026-03-02T08:00:00Z'></head>"
+        f"<body><article>{heading}{_paragraphs()}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "headline", "site_name", "expected"),
+    [
+        # the site named by the URL's host, in the <title> or in the <h1>
+        ("https://blog.rust-lang.org/2025/12/19/ferry", "Night ferry extended | Rust Blog", "", "", "Night ferry extended"),
+        ("https://artlyst.com/reviews/ferry", "Night ferry", "Night ferry extended – Artlyst", "", "Night ferry extended"),
+        ("https://www.getdianahr.com/blog/ferry", "DianaHR: Night ferry extended", "", "", "DianaHR: Night ferry extended"),
+        ("https://www.getdianahr.com/blog/ferry", "DianaHR - Night ferry extended", "", "", "Night ferry extended"),
+        # the declared site name after a bullet
+        ("https://coryd.dev/posts/ferry", "Night ferry extended • Ann Example", "", "Ann Example", "Night ferry extended"),
+        # a part that only mentions a word of the host is the headline's own
+        ("https://blog.rust-lang.org/ferry", "Rust 1.80 released - What is new in Rust", "", "Rust Blog", "Rust 1.80 released - What is new in Rust"),
+        # an entity the page escaped twice
+        ("https://islandpost.example/news/ferry", "Ferries &amp;#x26; buses", "", "", "Ferries & buses"),
+    ],
+)
+def test_the_title_leaves_out_the_site_name(url: str, title: str, headline: str, site_name: str, expected: str) -> None:
+    assert _record(_titled_page(title, headline, site_name), url).title == expected

@@ -13,7 +13,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from difflib import SequenceMatcher
+from html import unescape
 from typing import Any
+from urllib.parse import urlsplit
 
 from htmldate import find_date
 from htmldate.extractors import try_date_expr
@@ -39,7 +42,11 @@ JSON_LD_XPATH = '//script[@type="application/ld+json"]'
 HEADLINE_MAX_WORDS = 40
 AUTHOR_MAX_CHARS = 120
 HEADLINE_MIN_OVERLAP = 0.5
-TITLE_SEPARATOR_RE = re.compile(r"\s+[|–—·»-]\s+|\s*\|\s*")
+TITLE_SEPARATOR_RE = re.compile(r"\s+[|–—·•»-]\s+|\s*\|\s*")
+# A title part names the site when a name in the host ("artlyst.com", "blog.rust-lang.org") makes up at
+# least this share of its letters, and that name is this long at least.
+SITE_PART_HOST_SHARE = 0.5
+SITE_PART_MIN_LETTERS = 4
 WORD_RE = re.compile(r"\w+")
 
 
@@ -96,7 +103,8 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
     document.clean_and_trim()
     document.author = document.author and repair_mojibake(document.author)
     document.description = document.description and repair_mojibake(document.description)
-    document.title = repair_mojibake(headline(tree, document.title or "", document.sitename))
+    # unescape: an entity escaped twice by the page ("SQL &#x26; AI") shows as code, not as "&"
+    document.title = repair_mojibake(unescape(headline(tree, document.title or "", document.sitename, url)))
     return document
 
 
@@ -275,8 +283,8 @@ _AUTHOR_DISCARDED_AROUND = [on_axis(xpath, "ancestor-or-self") for xpath in _AUT
 _AUTHOR_DISCARDED_WITHIN = [on_axis(xpath, "descendant") for xpath in _AUTHOR_DISCARD_XPATHS]
 
 
-def headline(tree: HtmlElement, title: str, site_name: str | None) -> str:
-    """The visible <h1> that the declared title refers to, else the title without its site-name part."""
+def headline(tree: HtmlElement, title: str, site_name: str | None, url: str = "") -> str:
+    """The visible <h1> that the declared title refers to, else the title, without its site-name part."""
     title_words = _word_set(title)
     best, best_overlap = "", 0.0
     for heading in tree.iter("h1"):
@@ -287,23 +295,43 @@ def headline(tree: HtmlElement, title: str, site_name: str | None) -> str:
         overlap = len(words & title_words) / min(len(words), len(title_words) or 1)
         if overlap > best_overlap:
             best, best_overlap = text, overlap
-    if best_overlap >= HEADLINE_MIN_OVERLAP:
-        return best
-    return strip_site_name(title, site_name)
+    return strip_site_name(best if best_overlap >= HEADLINE_MIN_OVERLAP else title, site_name, url)
 
 
-def strip_site_name(title: str, site_name: str | None) -> str:
-    """ "Story headline | Site" → "Story headline", when one end of the title names the site."""
+def strip_site_name(title: str, site_name: str | None, url: str = "") -> str:
+    """ "Story headline | Site" → "Story headline", when one end of the title names the site: its
+    declared name, or a name in the URL's host."""
     separators = list(TITLE_SEPARATOR_RE.finditer(title))
-    site = _word_set(site_name or "")
-    if not separators or not site:
+    if not separators:
         return title
     first, last = separators[0], separators[-1]
-    if _word_set(title[last.end() :]) <= site:
+    host_names = _host_names(url)
+    if _names_site(title[last.end() :], site_name, host_names):
         return title[: last.start()].strip()
-    if _word_set(title[: first.start()]) <= site:
+    if _names_site(title[: first.start()], site_name, host_names):
         return title[first.end() :].strip()
     return title
+
+
+def _names_site(part: str, site_name: str | None, host_names: list[str]) -> bool:
+    words = _word_set(part)
+    if not words:
+        return False
+    if site_name and words <= _word_set(site_name):
+        return True
+    letters = "".join(WORD_RE.findall(part.casefold()))
+    for name in host_names:
+        match = SequenceMatcher(None, letters, name).find_longest_match(0, len(letters), 0, len(name))
+        if match.size >= SITE_PART_MIN_LETTERS and match.size >= SITE_PART_HOST_SHARE * len(letters):
+            return True
+    return False
+
+
+def _host_names(url: str) -> list[str]:
+    """The labels of the URL's host that can name a site: "blog.rust-lang.org" → ["blog", "rust", "lang"]."""
+    host = urlsplit(url).hostname or ""
+    labels = re.split(r"[.-]", host.casefold())[:-1]
+    return [label for label in labels if len(label) >= SITE_PART_MIN_LETTERS and label != "www"]
 
 
 def _word_set(text: str) -> set[str]:
