@@ -1117,6 +1117,9 @@ def _titled_page(title: str, headline: str = "", site_name: str = "") -> str:
         ("https://coryd.dev/posts/ferry", "Night ferry extended • Ann Example", "", "Ann Example", "Night ferry extended"),
         # a part that only mentions a word of the host is the headline's own
         ("https://blog.rust-lang.org/ferry", "Rust 1.80 released - What is new in Rust", "", "Rust Blog", "Rust 1.80 released - What is new in Rust"),
+        # a domain in the title names the site; a version number does not
+        ("https://islandpost.example/news/ferry", "Night ferry extended | islandpost.example", "", "", "Night ferry extended"),
+        ("https://islandpost.example/news/ferry", "Rust 1.80 released - What is new", "", "", "Rust 1.80 released - What is new"),
         # an entity the page escaped twice
         ("https://islandpost.example/news/ferry", "Ferries &amp;#x26; buses", "", "", "Ferries & buses"),
     ],

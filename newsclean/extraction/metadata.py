@@ -47,6 +47,7 @@ TITLE_SEPARATOR_RE = re.compile(r"\s+[|–—·•»-]\s+|\s*\|\s*")
 # least this share of its letters, and that name is this long at least.
 SITE_PART_HOST_SHARE = 0.5
 SITE_PART_MIN_LETTERS = 4
+DOMAIN_RE = re.compile(r"[^\W\d_][\w-]*\.[^\W\d_]{2,}\b")
 WORD_RE = re.compile(r"\w+")
 
 
@@ -94,7 +95,7 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
     document.title = document.title or extract_title(tree)
     document.author = document.author or _extract_author(tree)
     document.url = document.url or extract_url(tree, url)
-    document.sitename = (document.sitename or extract_sitename(tree) or "").lstrip("@") or None
+    document.sitename = (document.sitename or _domain_named_in_title(tree) or "").lstrip("@") or None
     document.date = (
         structured.published
         or find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d", url=document.url or url)
@@ -281,6 +282,13 @@ def on_axis(xpath: XPath, axis: str) -> XPath:
 _AUTHOR_DISCARD_XPATHS = [without_regex_tests(xpath) for xpath in AUTHOR_DISCARD_XPATHS]
 _AUTHOR_DISCARDED_AROUND = [on_axis(xpath, "ancestor-or-self") for xpath in _AUTHOR_DISCARD_XPATHS]
 _AUTHOR_DISCARDED_WITHIN = [on_axis(xpath, "descendant") for xpath in _AUTHOR_DISCARD_XPATHS]
+
+
+def _domain_named_in_title(tree: HtmlElement) -> str | None:
+    """trafilatura's site name from the <title>: a part of it holding a dot, kept only when the dot is
+    a domain's ("latimes.com"), not a version's or a price's ("Rust 1.80 released")."""
+    part = extract_sitename(tree)
+    return part if part and DOMAIN_RE.search(part) else None
 
 
 def headline(tree: HtmlElement, title: str, site_name: str | None, url: str = "") -> str:
