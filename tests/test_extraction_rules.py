@@ -1126,3 +1126,13 @@ def _titled_page(title: str, headline: str = "", site_name: str = "") -> str:
 )
 def test_the_title_leaves_out_the_site_name(url: str, title: str, headline: str, site_name: str, expected: str) -> None:
     assert _record(_titled_page(title, headline, site_name), url).title == expected
+
+
+def test_a_blog_whose_h1_is_its_name_gets_the_post_title_from_the_h2_its_title_tag_names() -> None:
+    page = (
+        "<html lang='en'><head><title>Night ferry to the islands extended for another year - Part 1 | Harbour Notes"
+        "</title><meta property='article:published_time' content='2026-03-02T08:00:00Z'></head><body>"
+        "<header><h1>Harbour Notes</h1></header><article>"
+        f"<h2>Night ferry to the islands extended for another year</h2>{_paragraphs()}</article></body></html>"
+    )
+    assert _record(page).title == "Night ferry to the islands extended for another year"

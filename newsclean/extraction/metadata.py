@@ -25,6 +25,7 @@ from lxml.html import HtmlElement
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     examine_meta,
+    examine_title_element,
     extract_meta_json,
     extract_sitename,
     extract_title,
@@ -92,7 +93,7 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
         document = extract_meta_json(tree, document)
     except Exception as error:  # trafilatura's JSON-LD reader fails on odd but harmless input
         logger.debug("JSON-LD metadata of %s unreadable: %s", url, error)
-    document.title = document.title or extract_title(tree)
+    document.title = document.title or _undeclared_title(tree)
     document.author = document.author or _extract_author(tree)
     document.url = document.url or extract_url(tree, url)
     document.sitename = (document.sitename or _domain_named_in_title(tree) or "").lstrip("@") or None
@@ -293,17 +294,46 @@ def _domain_named_in_title(tree: HtmlElement) -> str | None:
 
 def headline(tree: HtmlElement, title: str, site_name: str | None, url: str = "") -> str:
     """The visible <h1> that the declared title refers to, else the title, without its site-name part."""
+    site_names = {site_name.casefold()} if site_name else set()
+    return strip_site_name(_heading_for(tree, title, site_names, "h1") or title, site_name, url)
+
+
+def _heading_for(tree: HtmlElement, title: str, site_names: set[str], tag: str) -> str | None:
+    """The heading of this tag sharing most words with the title, when they share half of them, and
+    not one of the (case-folded) site names."""
     title_words = _word_set(title)
-    best, best_overlap = "", 0.0
-    for heading in tree.iter("h1"):
+    best, best_overlap = None, 0.0
+    for heading in tree.iter(tag):
         text = " ".join(heading.text_content().split())
         words = _word_set(text)
-        if not 2 <= len(words) <= HEADLINE_MAX_WORDS or (site_name and text.casefold() == site_name.casefold()):
+        if not 2 <= len(words) <= HEADLINE_MAX_WORDS or text.casefold() in site_names:
             continue
         overlap = len(words & title_words) / min(len(words), len(title_words) or 1)
         if overlap > best_overlap:
             best, best_overlap = text, overlap
-    return strip_site_name(best if best_overlap >= HEADLINE_MIN_OVERLAP else title, site_name, url)
+    return best if best_overlap >= HEADLINE_MIN_OVERLAP else None
+
+
+def _short_end_parts(title: str) -> list[str]:
+    """The first and last parts of a title cut by separators, each when it holds less than a third of
+    its words: where titles name the site ("Story headline, in many words | Site")."""
+    parts = [part.strip() for part in TITLE_SEPARATOR_RE.split(title)]
+    if len(parts) < 2:
+        return []
+    total = len(title.split())
+    return [part for part in (parts[0], parts[-1]) if 3 * len(part.split()) < total]
+
+
+def _undeclared_title(tree: HtmlElement) -> str | None:
+    """For a page that declares no title: the <h1> or else the <h2> that its <title> refers to (a blog
+    whose <h1> is the blog's name and whose post title is an <h2>), else trafilatura's title."""
+    page_title, _, _ = examine_title_element(tree)
+    if page_title:
+        site_names = {part.casefold() for part in _short_end_parts(page_title)}
+        for tag in ("h1", "h2"):
+            if heading := _heading_for(tree, page_title, site_names, tag):
+                return heading
+    return extract_title(tree)
 
 
 def strip_site_name(title: str, site_name: str | None, url: str = "") -> str:
