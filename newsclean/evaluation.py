@@ -237,8 +237,12 @@ class Prediction:
 
 
 def title_correct(truth: str, prediction: Prediction) -> bool:
-    """Title: equal to the truth after case folding and collapsing whitespace."""
-    return _fold(truth) == _fold(prediction.title or "")
+    """Title: equal to the truth after case folding, collapsing whitespace and writing typographic
+    quotes as plain ones (WCXB's labels write "We've" where the page shows "We’ve")."""
+    return _fold(truth.translate(_PLAIN_QUOTES)) == _fold((prediction.title or "").translate(_PLAIN_QUOTES))
+
+
+_PLAIN_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'})
 
 
 def author_correct(truth: str, prediction: Prediction) -> bool:

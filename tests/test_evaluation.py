@@ -117,6 +117,8 @@ def test_unmatched_spans_show_leaked_and_lost_text() -> None:
 def test_metadata_checks() -> None:
     assert title_correct("The  Big\nStory", Prediction("", title="the big story"))
     assert not title_correct("The Big Story", Prediction("", title="The Big Story | Daily News"))
+    assert title_correct("We've \"won\"", Prediction("", title="We’ve “won”"))
+    assert not title_correct("We've won", Prediction("", title="We have won"))
     assert author_correct("Ana Ruiz and Bo Li", Prediction("", authors=("Bo Li",)))
     assert not author_correct("Ana Ruiz", Prediction("", authors=("Staff",)))
     assert date_correct("2024-05-01", Prediction("", published="2024-05-01T23:10:00+02:00"))
