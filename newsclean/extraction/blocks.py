@@ -111,8 +111,8 @@ def body_blocks(body: _Element) -> list[Block]:
 def _element_blocks(element: _Element) -> list[Block]:
     """An element's block, or, for a long paragraph, quote, table or list that holds headings, lists or
     paragraphs of its own or blank-line breaks (a whole article that trafilatura kept as one element,
-    laid out in a table, or a guest post set in a blockquote), its parts. A div (the page's own container, which the body of a fallback
-    extractor keeps) gives the blocks of what it holds."""
+    laid out in a table, or a guest post set in a blockquote), its parts. A div (the page's own
+    container, which the body of a fallback extractor keeps) gives the blocks of what it holds."""
     if element.tag == "div":
         return body_blocks(element)
     text = _list_text(element) if element.tag == "list" else tidy(" ".join(element.itertext()))

@@ -292,7 +292,7 @@ def _domain_named_in_title(tree: HtmlElement) -> str | None:
     return part if part and DOMAIN_RE.search(part) else None
 
 
-def headline(tree: HtmlElement, title: str, site_name: str | None, url: str = "") -> str:
+def headline(tree: HtmlElement, title: str, site_name: str | None, url: str) -> str:
     """The visible <h1> that the declared title refers to, else the title, without its site-name part."""
     site_names = {site_name.casefold()} if site_name else set()
     return strip_site_name(_heading_for(tree, title, site_names, "h1") or title, site_name, url)
@@ -336,7 +336,7 @@ def _undeclared_title(tree: HtmlElement) -> str | None:
     return extract_title(tree)
 
 
-def strip_site_name(title: str, site_name: str | None, url: str = "") -> str:
+def strip_site_name(title: str, site_name: str | None, url: str) -> str:
     """ "Story headline | Site" → "Story headline", when one end of the title names the site: its
     declared name, or a name in the URL's host."""
     separators = list(TITLE_SEPARATOR_RE.finditer(title))
