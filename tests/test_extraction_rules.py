@@ -1136,3 +1136,13 @@ def test_a_blog_whose_h1_is_its_name_gets_the_post_title_from_the_h2_its_title_t
         f"<h2>Night ferry to the islands extended for another year</h2>{_paragraphs()}</article></body></html>"
     )
     assert _record(page).title == "Night ferry to the islands extended for another year"
+
+
+def test_a_link_that_shows_its_own_address_is_kept_but_a_headline_link_is_not() -> None:
+    address = "https://github.com/islandpost/ferry-timetables/tree/main/night"
+    headline = "Ferry fares rise again on the southern routes"
+    record = _record(_page(_paragraphs(
+        "The timetable data the board used is published on the project page here:",
+    ) + f"<p><a href='{address}'>{address}</a></p><p><a href='/news/fares'>{headline}</a></p>"))
+    assert record.text.endswith(address)
+    assert headline not in record.text

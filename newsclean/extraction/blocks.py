@@ -366,7 +366,10 @@ def _is_short_link(block: Block, page: PageContext) -> bool:
 
 
 def _is_link_block(block: Block, page: PageContext) -> bool:
-    """A link paragraph, or a label and a link ("DON'T MISS ..."); a linked heading needs the label."""
+    """A link paragraph, or a label and a link ("DON'T MISS ..."); a linked heading needs the label. A
+    link that shows its own address is a reference the story points to, not another page's headline."""
+    if rules.BARE_URL_RE.match(block.text):
+        return False
     label = rules.PROMO_LABEL_RE.match(block.text)
     if label:
         rest = Block(block.kind, block.text[label.end() :])
