@@ -196,6 +196,9 @@ def test_calls_to_action_form_messages_and_affiliate_notes_are_dropped() -> None
             "Book a demo to see how our timetable planner can help your harbour.",
             "Subscribe to get the latest posts sent to your email.",
             "This story is funded by readers like you.",
+            "Would you like to receive notifications about new posts?",
+            "PIN FOR LATER",
+            "Next article: Harbour fees rise again Previous article: Winter timetable published",
         )
     ))
     assert record.text.startswith(PARAGRAPHS[0])

@@ -202,6 +202,10 @@ PROMPT_PHRASES = (
     "at no extra cost to you", "at no additional cost to you", "pin it for later", "already have an account",
     "already a subscriber", "unlock this article", "subscribe to continue reading", "subscribe to read",
     "subscribe to get", "subscribe to us", "support my work", "support our work", "funded by readers",
+    "subscribe to this site", "subscribe to this blog", "receive notifications", "pin for later",
+    "leave a star rating", "leave a rating",
+    # a post's links to its neighbours
+    "next article:", "previous article:", "next post:", "previous post:",
     "demo anfordern", "kostenlos testen", "jetzt anmelden", "liens d'affiliation", "liens affiliés",
     "solicita una demo", "prueba gratis", "enlaces de afiliados", "links de afiliados", "link di affiliazione",
     "newsletter abonnieren", "jetzt abonnieren", "folgen sie uns", "laden sie unsere app",
