@@ -151,7 +151,11 @@ LABEL_WORDS = (
     "partager", "partagez", "mots-clés", "publicité", "publié le", "compartir", "comparte", "etiquetas",
     "publicidad", "condividi", "pubblicità", "delen", "advertentie",
     # buttons left without their widget
-    "follow us", "subscribe", "register", "sign up", "sign in", "log in",
+    "follow us", "subscribe", "register", "sign up", "sign in", "log in", "get started", "get started today",
+    "get started now", "request a quote", "request a free quote", "get a quote", "get a free quote",
+    "get a free quote today", "view on amazon", "check price", "buy now", "shop now", "book now", "download now",
+    "see packages", "see pricing", "contact us", "contact us today", "sign up for free", "try it free",
+    "start your free trial", "take the next step",
     # the heading of a table of contents, left alone once its links are gone
     "table of contents", "contents", "in this article", "on this page", "jump to", "inhaltsverzeichnis", "inhalt",
     "sommaire", "table des matières", "índice", "indice", "contenido", "tabla de contenidos", "sumário",
@@ -159,7 +163,7 @@ LABEL_WORDS = (
 )
 # A pager's position ("Page 1 of 8", "Seite 1 von 8").
 PAGE_COUNT = r"(?:page|seite|página|pagina)\s+\d+\s+(?:of|von|sur|de|di|/)\s+\d+"
-LABEL_RE = re.compile(rf"^(?:{_alt(LABEL_WORDS)}|{PAGE_COUNT})\s*[:：]?\s*$", re.IGNORECASE)
+LABEL_RE = re.compile(rf"^(?:{_alt(LABEL_WORDS)}|{PAGE_COUNT})\s*[:：.!]?\s*$", re.IGNORECASE)
 # Tag and category lines ("Filed under: Politics | Elections", "Tags: ferries, islands").
 TAG_LABELS = (
     "tags", "tag", "tagged", "tagged with", "filed under", "topics", "categories", "category", "posted in",
