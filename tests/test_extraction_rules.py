@@ -474,7 +474,7 @@ def test_a_section_anchored_by_its_heading_slug_is_kept_even_when_the_slug_names
     assert record.text.endswith("where the quay office is closed.")
 
 
-@pytest.mark.parametrize("heading", ["Read this next", "Recent posts", "Keep reading", "Lesen Sie auch"])
+@pytest.mark.parametrize("heading", ["Read this next", "Recent posts", "Keep reading", "You might like", "Lesen Sie auch"])
 def test_a_related_heading_followed_only_by_teaser_sized_blocks_to_the_end_is_dropped(heading: str) -> None:
     teasers = (
         f"<h3>{heading}</h3><p>Airlines</p><p>Dec 19, 2026</p>"

@@ -114,6 +114,7 @@ RELATED_HEADINGS = (
     "read this next", "more to read", "more like this", "you may also be interested in",
     "recent posts", "recent articles", "recent blogs", "latest posts", "latest articles", "popular posts",
     "more articles", "more posts", "keep reading", "you may also enjoy", "related resources", "related blogs",
+    "you might like", "you may like", "you might be interested in",
     # de
     "lesen sie auch", "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel",
     "auch interessant", "meistgelesen", "ähnliche artikel",
