@@ -179,6 +179,19 @@ def test_lists_and_runs_of_headline_links_are_dropped_but_a_table_of_contents_is
     assert sections[1] in _record(_page(toc)).text
 
 
+def test_a_list_of_links_the_story_introduces_with_a_colon_is_kept_but_not_one_under_a_related_label() -> None:
+    links = (
+        ("fees", "Harbour fees rise for the spring season"), ("quay", "North quay terminal opens early"),
+        ("vote", "Island councils vote on new budget"),
+    )
+    listed = "<ul>" + "".join(f"<li><a href='/minutes/{slug}'>{text}</a></li>" for slug, text in links) + "</ul>"
+    before, after = ("".join(f"<p>{text}</p>" for text in part) for part in (PARAGRAPHS[:2], PARAGRAPHS[2:]))
+    introduced = _record(_page(before + "<p>The board also published the minutes of three earlier votes:</p>" + listed + after))
+    assert "North quay terminal opens early" in introduced.text
+    related = _record(_page(before + "<p>You may also be interested in these stories:</p>" + listed + after))
+    assert "North quay terminal opens early" not in related.text
+
+
 def test_an_author_bio_closing_the_body_is_dropped_but_not_a_profile_inside_the_story() -> None:
     bio = "Ann Example is a freelance travel writer and editor who has covered island life for a decade."
     record = _record(_page(_paragraphs(bio)))

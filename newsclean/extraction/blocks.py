@@ -334,13 +334,29 @@ def drop_link_blocks(blocks: list[Block], page: PageContext) -> list[Block]:
 
 def drop_link_lists(blocks: list[Block], page: PageContext) -> list[Block]:
     """Lists whose every item is a headline link to another page or an excerpt cut off with an ellipsis
-    (a news ticker), and runs of linked headings; not a table of contents (see PageContext.anchor_texts)."""
-    linked = [_is_link_list(b, page) or (b.kind == "heading" and _is_short_link(b, page)) for b in blocks]
+    (a news ticker), and runs of linked headings; not a table of contents (see PageContext.anchor_texts),
+    nor a list the story introduces ("Many patches were sent for review:")."""
+    linked = [
+        (_is_link_list(b, page) and not (i and _introduces_list(blocks[i - 1])))
+        or (b.kind == "heading" and _is_short_link(b, page))
+        for i, b in enumerate(blocks)
+    ]
     run = [
         linked[i] and (blocks[i].kind == "list" or (i > 0 and linked[i - 1]) or (i + 1 < len(blocks) and linked[i + 1]))
         for i in range(len(blocks))
     ]
     return [b for b, drop in zip(blocks, run, strict=True) if not drop]
+
+
+def _introduces_list(block: Block) -> bool:
+    """A sentence of the story ending in a colon, not one opening like a related-articles heading ("You may
+    also be interested in the following articles:")."""
+    return (
+        block.kind == "paragraph"
+        and block.words >= rules.LIST_INTRO_MIN_WORDS
+        and block.text.rstrip().endswith((":", "："))
+        and not rules.RELATED_OPENING_RE.match(block.text)
+    )
 
 
 def _is_link_list(block: Block, page: PageContext) -> bool:

@@ -127,6 +127,7 @@ RELATED_HEADINGS = (
     "gerelateerde artikelen",
 )
 RELATED_HEADING_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\b[\s:.…!]*$", re.IGNORECASE)
+RELATED_OPENING_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\b", re.IGNORECASE)
 
 # "À lire aussi : <headline>", "Read more: <headline>": a link to another article inside the body.
 RELATED_INLINE_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\s*[:：–—-]\s*\S", re.IGNORECASE)
@@ -136,6 +137,7 @@ PROMO_LABELS = ("don't miss", "don’t miss", "dont miss", "see more", "see also
                 "insight", "video", "opinion", "related", "recommended", "trending", "must read", "top stories")
 PROMO_LABEL_RE = re.compile(rf"^(?:{_alt(PROMO_LABELS)})\b\s*[:：–—-]?\s*", re.IGNORECASE)
 LINK_BLOCK_MAX_WORDS = 40
+LIST_INTRO_MIN_WORDS = 4
 # A linked block of this many words that ends like a sentence is prose, not a link to another page.
 LINKED_SENTENCE_MIN_WORDS = 8
 PROSE_END_RE = re.compile(r"[^\W\d_][.。]\s*$")
