@@ -948,6 +948,23 @@ def test_steps_in_collapsed_accordion_panels_are_kept() -> None:
         assert step in text
 
 
+def test_criteria_listed_in_an_accordion_whose_style_names_an_icon_are_kept() -> None:
+    criteria = [
+        "Frequency (40%): how often the crossing runs after eight in the evening, counted over a full week of the summer timetable.",
+        "Reliability (35%): the share of all the late crossings that left within five minutes of the time printed on the harbour board.",
+    ]
+    items = "".join(f"<li>{criterion}</li>" for criterion in criteria)
+    accordion = (
+        "<div class='kt-accordion-wrap kt-accordion-has-1-panes kt-accodion-icon-style-arrow'>"
+        "<div class='kt-accordion-pane'><button>How we scored the routes</button>"
+        f"<div class='kt-accordion-panel kt-accordion-panel-hidden'><div class='kt-accordion-panel-inner'><ul>{items}</ul>"
+        "</div></div></div></div>"
+    )
+    text = _record(_page(_paragraphs() + accordion)).text
+    for criterion in criteria:
+        assert criterion in text
+
+
 def test_a_one_paragraph_answer_in_a_collapsible_details_box_is_kept() -> None:
     answers = [
         "Yes: the night ferry takes bicycles on the car deck at no charge, though the racks on the lower deck hold twelve at most.",

@@ -319,16 +319,17 @@ def _follow(element: HtmlElement, path: list[tuple[str, str]]) -> HtmlElement | 
     return node
 
 
-_HOLDS_CONTENT = f"[.//table or count(.//p) >= {rules.CONTENT_BOX_MIN_PARAGRAPHS}]"
+_HOLDS_CONTENT = f"[.//table or count(.//p | .//li) >= {rules.CONTENT_BOX_MIN_PARAGRAPHS}]"
 _MASKED_BOXES = XPath(
-    "//@class[contains(., 'mbed')]/parent::*[self::div or self::section or self::span or self::p]"
+    "//@class[contains(., 'mbed') or contains(., 'accordion')]/parent::*[self::div or self::section or self::span or self::p]"
     f"{_HOLDS_CONTENT} | //details[@class][.//table or .//p]"
 )
 
 
 def _content_boxes(tree: HtmlElement) -> list[HtmlElement]:
-    """Visible embeds and collapsible boxes holding a table or paragraphs: content that trafilatura
-    would discard for a class token such as "embed" or "expandable" (not a social post, not a shop card)."""
+    """Visible embeds, accordions and collapsible boxes holding a table or paragraphs: content that
+    trafilatura would discard for a class token such as "embed", "expandable" or an accordion's
+    "…-icon-style-arrow" (not a social post, not a shop card)."""
     return [box for box in _MASKED_BOXES(tree) if _is_content_box(box)]
 
 
@@ -340,7 +341,7 @@ def _is_content_box(box: HtmlElement) -> bool:
     if box.find(".//table") is not None:
         return True
     minimum = rules.DETAILS_BOX_MIN_PARAGRAPHS if box.tag == "details" else rules.CONTENT_BOX_MIN_PARAGRAPHS
-    return _long_paragraphs(box) >= minimum
+    return _long_passages(box) >= minimum
 
 
 _COLLAPSED_PANELS = XPath(
@@ -453,6 +454,11 @@ def _is_small(node: HtmlElement) -> bool:
     if not _at_most_words(node.text_content(), rules.WIDGET_MAX_WORDS):
         return False
     return _long_paragraphs(node) <= 1
+
+
+def _long_passages(node: HtmlElement) -> int:
+    """Long paragraphs and list items: a box's prose, whether written as paragraphs or as a list."""
+    return sum(1 for p in node.iter("p", "li") if not _at_most_words(p.text_content(), LONG_PARAGRAPH_WORDS))
 
 
 def _long_paragraphs(node: HtmlElement) -> int:

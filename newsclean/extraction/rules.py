@@ -522,7 +522,7 @@ STANDFIRST_MIN_MATCH = 0.8
 # Class tokens of embeds ("w-embed", "embedded-entity") and collapsible boxes ("expandable"): trafilatura
 # discards such containers as social embeds or buttons, but a CMS's custom-HTML embed, or a <details>
 # box the reader opens, holds tables and paragraphs of the article itself.
-MASKING_CLASS_TOKEN_RE = re.compile(r"\S*(?:embed|expand)\S*", re.IGNORECASE)
+MASKING_CLASS_TOKEN_RE = re.compile(r"\S*(?:embed|expand|-icon)\S*", re.IGNORECASE)
 # A hidden container is left alone.
 HIDDEN_CLASS_TOKEN_RE = re.compile(r"(?:^|\s)(?:hide|hidden|d-none|is-hidden)(?:\s|$)", re.IGNORECASE)
 CONTENT_BOX_MIN_PARAGRAPHS = 2
