@@ -965,6 +965,15 @@ def test_criteria_listed_in_an_accordion_whose_style_names_an_icon_are_kept() ->
         assert criterion in text
 
 
+def test_an_answer_hidden_under_its_question_heading_is_shown_but_not_other_hidden_text() -> None:
+    answer = "Yes: the night ferry takes bicycles on the car deck at no charge, though the racks on the lower deck hold twelve at most."
+    hidden_elsewhere = "This copy of the timetable is read out by the page's audio player and is never shown to readers of the page."
+    faq = f"<h3>Can I take my bicycle?</h3><div aria-hidden='true'><p>{answer}</p></div>"
+    text = _record(_page(_paragraphs() + faq + f"<div aria-hidden='true'><p>{hidden_elsewhere}</p></div>")).text
+    assert answer in text
+    assert hidden_elsewhere not in text
+
+
 def test_a_one_paragraph_answer_in_a_collapsible_details_box_is_kept() -> None:
     answers = [
         "Yes: the night ferry takes bicycles on the car deck at no charge, though the racks on the lower deck hold twelve at most.",

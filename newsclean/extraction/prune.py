@@ -46,6 +46,9 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
         box.set("class", rules.MASKING_CLASS_TOKEN_RE.sub(" ", box.get("class", "")).strip())
     for panel in _COLLAPSED_PANELS(tree):
         _show(panel)
+    for answer in _HIDDEN_ANSWERS(tree):
+        if _long_passages(answer):
+            _show(answer)
 
 
 _NOISE_ATTRIBUTE_RE = re.compile(rf"(?:^|\s)(?:{rules.NOISE_TOKEN_RE.pattern})")
@@ -348,6 +351,13 @@ _COLLAPSED_PANELS = XPath(
     "//@class[contains(., 'accordion') or contains(., 'collaps')][contains(., 'hidden') or contains(., 'collapsed')]"
     "/parent::*[.//p or .//li or .//table]"
 )
+
+
+_HIDDEN_ANSWERS = XPath(
+    "//*[@aria-hidden='true'][preceding-sibling::*[1][self::h2 or self::h3 or self::h4 or self::h5 or self::button]]"
+)
+"""Elements hidden from screen readers right after a heading or button: the answer a reader opens under
+its question, when the page names no accordion."""
 
 
 def _show(panel: HtmlElement) -> None:
