@@ -974,6 +974,49 @@ def test_an_answer_hidden_under_its_question_heading_is_shown_but_not_other_hidd
     assert hidden_elsewhere not in text
 
 
+def test_paragraphs_a_react_server_streamed_after_the_page_come_out_where_its_scripts_put_them() -> None:
+    first, second, third, fourth = PARAGRAPHS
+    article = (
+        f"<p>{first}</p><template id='B:0'></template><div>Loading paragraph...</div>"
+        f"<p>{third}</p><template id='P:1'></template>"
+    )
+    streamed = (
+        f"<div hidden id='S:0'><p>{second}</p></div><script>$RC(\"B:0\",\"S:0\")</script>"
+        f"<div hidden id='S:1'><p>{fourth}</p></div><script>$RS(\"S:1\",\"P:1\")</script>"
+    )
+    html = (
+        "<html><head><title>Night ferry to the islands extended</title>"
+        "<meta property='og:type' content='article'></head>"
+        f"<body><article><h1>Night ferry to the islands extended</h1>{article}</article>"
+        f"<footer><p>Island Post, Harbour Street</p></footer>{streamed}</body></html>"
+    )
+    assert _record(html).text.split("\n\n") == PARAGRAPHS
+
+
+def test_an_article_in_a_box_named_for_commenting_on_a_selection_is_kept_but_not_the_comment_thread() -> None:
+    comments = [
+        "Great news for everyone on the islands, I have waited years for a late boat home after work in town.",
+        "The last crossing is still too early for the hospital night shift, which ends after eleven most days.",
+    ]
+    thread = "<div class='comments'>" + "".join(
+        f"<div class='comment'><p>{comment}</p></div>" for comment in comments
+    ) + "</div>"
+    long_story = _paragraphs(*(
+        f"{sentence} The harbour board will publish the passenger counts for the late crossings on its website every month."
+        for sentence in (
+            "Passengers on the first night crossings were mostly hospital staff, students and visitors from town.",
+            "The operators added a second deck crew in June, when the evening boats began to fill at weekends.",
+            "Fares on the late crossings stay the same as in the daytime, and season tickets remain valid.",
+            "Shops on the largest island now open until ten on weekdays, and two cafés near the pier serve dinner.",
+            "The clinic on the northern island said fewer patients had to stay overnight in town after appointments.",
+        )
+    ))
+    record = _record(_page(f"<div class='commentOnSelection'>{long_story}</div>{thread}"))
+    assert record.text.startswith(PARAGRAPHS[0])
+    assert PARAGRAPHS[-1] in record.text
+    assert comments[0] not in record.text
+
+
 def test_a_one_paragraph_answer_in_a_collapsible_details_box_is_kept() -> None:
     answers = [
         "Yes: the night ferry takes bicycles on the car deck at no charge, though the racks on the lower deck hold twelve at most.",

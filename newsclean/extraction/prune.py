@@ -10,7 +10,7 @@ from itertools import islice
 
 from lxml.etree import Element, XPath, _ElementUnicodeResult
 from lxml.html import HtmlElement, defs
-from trafilatura.xpaths import OVERALL_DISCARD_XPATH, TEASER_DISCARD_XPATH
+from trafilatura.xpaths import OVERALL_DISCARD_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH, TEASER_DISCARD_XPATH
 
 from newsclean.extraction import rules
 from newsclean.extraction.blocks import fold, is_blank_line, text_key
@@ -24,6 +24,7 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     """Remove, in place, what never holds article text, and unmask the article text that is marked up
     like boilerplate. `link_texts`: the folded texts of the page's links (comment threads are looked for
     by their Reply links and buttons only when one of them is a "Reply" link)."""
+    _render_streamed_segments(tree)
     for wrapper in _page_wrappers(tree):
         wrapper.tag = "div"
     _wrap_loose_prose(tree)
@@ -49,6 +50,52 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     for answer in _HIDDEN_ANSWERS(tree):
         if _long_passages(answer):
             _show(answer)
+
+
+_STREAMED_MOVES_RE = re.compile(r'\$R([CS])\("([^"]+)","([^"]+)"')
+_STREAMED_PARTS = XPath("//template[@id] | //div[@hidden][@id]")
+
+
+def _render_streamed_segments(tree: HtmlElement) -> None:
+    """Put the parts of the page that React streamed late where a browser's scripts put them.
+
+    A page rendered by React's streaming server (Next.js and others) sends placeholders where a part is
+    still coming (`<template id="B:2">` and a fallback such as "Loading paragraph...", or a bare
+    `<template id="P:f">`), and later, at the end of the body, each part in a hidden `<div id="S:2">` and
+    a script that moves it in: `$RC("B:2","S:2")` in place of a placeholder and its fallback,
+    `$RS("S:20","P:f")` in place of a bare one. trafilatura runs no script: without this the story's
+    parts would come out at the end of the page, or be lost. The moves are made in the scripts'
+    order, as a browser makes them. The parser drops the comments that bound a fallback, so a fallback
+    is taken to be the one short element after its placeholder."""
+    moves = [
+        found.groups()
+        for script in tree.iter("script")
+        if script.text and "$R" in script.text
+        for found in _STREAMED_MOVES_RE.finditer(script.text)
+    ]
+    if not moves:
+        return
+    parts = {element.get("id"): element for element in _STREAMED_PARTS(tree)}
+    for kind, first, second in moves:
+        placeholder, segment = (parts.get(first), parts.get(second)) if kind == "C" else (parts.get(second), parts.get(first))
+        if placeholder is None or segment is None or placeholder.getparent() is None:
+            continue
+        if kind == "C":
+            _remove_fallback(placeholder)
+        placeholder.text = segment.text
+        placeholder.extend(segment)
+        placeholder.tag = "div"
+        placeholder.attrib.pop("id")
+        _drop(segment)
+
+
+def _remove_fallback(placeholder: HtmlElement) -> None:
+    fallback = placeholder.getnext()
+    if fallback is None or fallback.tag == "template" or fallback.find(".//template") is not None:
+        return
+    if _at_most_words(fallback.text_content(), rules.STREAM_FALLBACK_MAX_WORDS):
+        placeholder.tail = fallback.tail
+        fallback.getparent().remove(fallback)
 
 
 _NOISE_ATTRIBUTE_RE = re.compile(rf"(?:^|\s)(?:{rules.NOISE_TOKEN_RE.pattern})")
@@ -408,14 +455,24 @@ def masked_article(tree: HtmlElement, page_paragraph_words: int) -> tuple[list[H
     """Containers that trafilatura's discard rules would remove (boilerplate class or id tokens, hidden)
     and that hold long paragraphs, with the paragraph words of the outermost ones, when these hold most
     of the page's paragraph text: the article itself may be so marked up (a listicle's "slides",
-    collapsed accordion steps, a "footer" class left open around the body)."""
-    matched = {element for xpath in _MASKING_XPATHS for element in xpath(tree)}
+    collapsed accordion steps, a "footer" class left open around the body, a "commentOnSelection"
+    feature's box)."""
+    matched = {element for xpath in _MASKING_XPATHS for element in xpath(tree)} | _comment_named_boxes(tree)
     holding = [element for element in matched if _long_paragraphs(element)]
     outermost = [element for element in holding if not any(a in matched for a in element.iterancestors())]
     masked = sum(paragraph_words(box) for box in outermost)
     if masked < rules.SWALLOWED_MIN_WORDS or masked < rules.MASKED_ARTICLE_SHARE * page_paragraph_words:
         return [], 0
     return holding, masked
+
+
+def _comment_named_boxes(tree: HtmlElement) -> set[HtmlElement]:
+    """Containers that trafilatura removes as comment sections, when comments are left out, by a class or
+    id starting with "comment", and that hold no other such container: a comment thread marks each
+    comment too, a page feature ("commentOnSelection") around the article marks one box."""
+    named = {element for xpath in REMOVE_COMMENTS_AND_LISTS_XPATH for element in xpath(tree)}
+    threads = {ancestor for element in named for ancestor in element.iterancestors() if ancestor in named}
+    return {box for box in named - threads if not any(ancestor in threads for ancestor in box.iterancestors())}
 
 
 def unmask(box: HtmlElement) -> dict[str, str]:

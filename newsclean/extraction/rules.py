@@ -526,6 +526,8 @@ MASKING_CLASS_TOKEN_RE = re.compile(r"\S*(?:embed|expand|-icon)\S*", re.IGNORECA
 # A hidden container is left alone.
 HIDDEN_CLASS_TOKEN_RE = re.compile(r"(?:^|\s)(?:hide|hidden|d-none|is-hidden)(?:\s|$)", re.IGNORECASE)
 CONTENT_BOX_MIN_PARAGRAPHS = 2
+# A streamed part's placeholder is followed by its fallback: a skeleton or a "Loading paragraph..." line.
+STREAM_FALLBACK_MAX_WORDS = 3
 # A <details> box is never a social embed: one answer paragraph under its summary is article text (an FAQ).
 DETAILS_BOX_MIN_PARAGRAPHS = 1
 # Such boxes whose attributes name one of these are shop widgets (product cards), not article text.
