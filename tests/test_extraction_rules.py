@@ -230,11 +230,14 @@ def test_a_line_of_byline_date_and_reading_time_parts_above_the_body_is_dropped(
         "Ann Example • Jun 8, 2023 • 11 Minute Read",
         "August 16, 2019 - Updated July 9, 2025",
         "By Ann Example and Bo Sample Monday, March 2, 2026, 08:00 am PT (04:00 pm GMT)",
+        "December 15, 2025 // 8 min read",
+        "January 17, 2025 8 min read",
+        "Ann Example - March 2, 2026",
     ):
         record = _record(_page(f"<p>{line}</p>" + _paragraphs()))
         assert record.text.startswith(PARAGRAPHS[0]), line
-    sections = "<p>Ferry timetables • Island life • Harbour board meetings</p>"
-    assert "Island life" in _record(_page(sections + _paragraphs())).text
+    for sections in ("Ferry timetables • Island life • Harbour board meetings", "Ferry timetables - Island life"):
+        assert "Island life" in _record(_page(f"<p>{sections}</p>" + _paragraphs())).text
 
 
 def test_a_list_of_byline_date_and_reading_time_above_the_body_is_dropped_but_not_a_list_of_topics() -> None:

@@ -320,7 +320,9 @@ DATE_ONLY_RE = re.compile(
 )
 # A line of metadata parts ("A. Writer • Jun 8, 2023 • 11 min read"): split here, each part a byline,
 # date or reading time, or a name of a few words.
-METADATA_PART_SEPARATOR_RE = re.compile(r"\s[•·|]\s|\n|\s(?=(?:by|von|par|por)\s)", re.IGNORECASE)
+METADATA_PART_SEPARATOR_RE = re.compile(
+    r"\s(?:[•·|]|//|[-–—])\s|\n|\s(?=(?:by|von|par|por)\s)|\s(?=\d+\s*min(?:ute)?s?\s+read\b)", re.IGNORECASE
+)
 METADATA_NAME_MAX_WORDS = 3
 # What makes a line of date words a date: a month, a numeric date or a year (a time alone is not one).
 DATE_CORE_RE = re.compile(
