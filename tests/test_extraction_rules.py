@@ -220,8 +220,11 @@ def test_calls_to_action_form_messages_and_affiliate_notes_are_dropped() -> None
 
 def test_lone_buttons_and_a_pagers_position_between_paragraphs_are_dropped() -> None:
     first, second, third, fourth = PARAGRAPHS
-    labels = ("Follow us", "Get a free quote today.", "Page 1 of 8", "Seite 2 von 8")
-    record = _record(_page("".join(f"<p>{text}</p>" for text in (first, *labels[:2], second, third, *labels[2:], fourth))))
+    labels = (
+        "Follow us", "Get a free quote today.", "View Plans Links to Northwind Ferries", "Email address",
+        "Page 1 of 8", "Seite 2 von 8", "Article reviewed by:", "» You Might Like: Ten islands to visit by night ferry",
+    )
+    record = _record(_page("".join(f"<p>{text}</p>" for text in (first, *labels[:4], second, third, *labels[4:], fourth))))
     assert record.text.split("\n\n") == PARAGRAPHS
 
 

@@ -130,7 +130,7 @@ RELATED_HEADING_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\b[\s:.…!]*$",
 RELATED_OPENING_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\b", re.IGNORECASE)
 
 # "À lire aussi : <headline>", "Read more: <headline>": a link to another article inside the body.
-RELATED_INLINE_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\s*[:：–—-]\s*\S", re.IGNORECASE)
+RELATED_INLINE_RE = re.compile(rf"^[»›→►▶]?\s*(?:{_alt(RELATED_HEADINGS)})\s*[:：–—-]\s*\S", re.IGNORECASE)
 RELATED_INLINE_MAX_WORDS = 30
 # Labels that introduce a link to another article inline ("DON'T MISS: ...", "WATCH: ...").
 PROMO_LABELS = ("don't miss", "don’t miss", "dont miss", "see more", "see also", "watch", "read", "more", "listen",
@@ -158,7 +158,11 @@ LABEL_WORDS = (
     "get started now", "request a quote", "request a free quote", "get a quote", "get a free quote",
     "get a free quote today", "view on amazon", "check price", "buy now", "shop now", "book now", "download now",
     "see packages", "see pricing", "contact us", "contact us today", "sign up for free", "try it free",
-    "start your free trial", "take the next step",
+    "start your free trial", "take the next step", "view plans", "see plans", "view deal", "see deal",
+    # form fields and review credits left without their value
+    "email address", "enter email address", "enter your email", "enter your email address", "your email address",
+    "reviewed by", "article reviewed by", "medically reviewed by", "fact checked by", "fact-checked by",
+    "editor verified",
     # the heading of a table of contents, left alone once its links are gone
     "table of contents", "contents", "in this article", "on this page", "jump to", "inhaltsverzeichnis", "inhalt",
     "sommaire", "table des matières", "índice", "indice", "contenido", "tabla de contenidos", "sumário",
@@ -166,7 +170,10 @@ LABEL_WORDS = (
 )
 # A pager's position ("Page 1 of 8", "Seite 1 von 8").
 PAGE_COUNT = r"(?:page|seite|página|pagina)\s+\d+\s+(?:of|von|sur|de|di|/)\s+\d+"
-LABEL_RE = re.compile(rf"^(?:{_alt(LABEL_WORDS)}|{PAGE_COUNT})\s*[:：.!]?\s*$", re.IGNORECASE)
+# A button's label may be followed by the text a screen reader announces for it ("See Packages Links to Acme").
+LABEL_RE = re.compile(
+    rf"^(?:{_alt(LABEL_WORDS)}|{PAGE_COUNT})(?:\s+links to\s+[^.!?]{{1,40}})?\s*[:：.!]?\s*$", re.IGNORECASE
+)
 # Tag and category lines ("Filed under: Politics | Elections", "Tags: ferries, islands").
 TAG_LABELS = (
     "tags", "tag", "tagged", "tagged with", "filed under", "topics", "categories", "category", "posted in",
