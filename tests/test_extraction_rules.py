@@ -477,8 +477,11 @@ def test_a_picture_credit_late_in_the_story_does_not_cut_the_paragraphs_after_it
     html = "".join(f"<p>{text}</p>" for text in [*earlier, credit, *later])
     record = _record(_page(html))
     assert record.text.endswith(later[-1])
-    footer = _record(_page(_paragraphs("© 2026 Island Post. All rights reserved.", "Privacy policy", "Contact us")))
-    assert footer.text.endswith(PARAGRAPHS[-1])
+    for notice in ("© 2026 Island Post. All rights reserved.", "copyright Island Post 2026 - ISSN: 1234-5678"):
+        footer = _record(_page(_paragraphs(notice, "Privacy policy", "Contact us")))
+        assert footer.text.endswith(PARAGRAPHS[-1])
+    section = "<h2>Copyright complexity in a fragmented market</h2><p>The timetables the board publishes are free to reuse, it said.</p>"
+    assert "Copyright complexity" in _record(_page(_paragraphs() + section)).text
 
 
 def test_a_section_anchored_by_its_heading_slug_is_kept_even_when_the_slug_names_a_widget() -> None:

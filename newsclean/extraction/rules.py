@@ -361,8 +361,11 @@ COMMENT_POLICY = (
     r"\b(?:comments?|comentários?|comentarios?|commentaires?|kommentare?|commenti)\b.{0,120}"
     r"\b(?:moderat|moderad|modér|moderier)"
 )
-# Matched against lower-cased text (see is_furniture).
-FURNITURE_RE = re.compile(rf"^\s*(?:©|\(c\)|copyright\b)|{_trie(FURNITURE_PHRASES)}|{COMMENT_POLICY}")
+# Matched against lower-cased text (see is_furniture). "Copyright" opens a notice when a sign, a colon or,
+# within a few words, a year follows it, not a section heading ("Copyright complexity in a fragmented world").
+FURNITURE_RE = re.compile(
+    rf"^\s*(?:©|\(c\)|copyright\s*(?:©|\(c\)|:|$|(?:\S+\s+){{0,4}}\d{{4}}\b))|{_trie(FURNITURE_PHRASES)}|{COMMENT_POLICY}"
+)
 
 
 def is_furniture(text: str) -> bool:
