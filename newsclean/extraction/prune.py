@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import islice
 
 from lxml.etree import Element, XPath, _ElementUnicodeResult
@@ -46,10 +46,8 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     for box in _content_boxes(tree):
         box.set("class", rules.MASKING_CLASS_TOKEN_RE.sub(" ", box.get("class", "")).strip())
     for panel in _COLLAPSED_PANELS(tree):
-        _show(panel)
-    for answer in _HIDDEN_ANSWERS(tree):
-        if _long_passages(answer):
-            _show(answer)
+        if _is_collapsed_panel(panel) or _long_passages(panel):
+            _show(panel)
 
 
 _STREAMED_MOVES_RE = re.compile(r'\$R([CS])\("([^"]+)","([^"]+)"')
@@ -66,10 +64,14 @@ def _render_streamed_segments(tree: HtmlElement) -> None:
     `$RS("S:20","P:f")` in place of a bare one. trafilatura runs no script: without this the story's
     parts would come out at the end of the page, or be lost. The moves are made in the scripts'
     order, as a browser makes them. The parser drops the comments that bound a fallback, so a fallback
-    is taken to be the one short element after its placeholder."""
+    is taken to be the one short element after its placeholder. The scripts are appended to the body
+    (or to a wrapper left open around the page): only its children and theirs are looked at."""
+    body = tree.find("body")
+    if body is None:
+        return
     moves = [
         found.groups()
-        for script in tree.iter("script")
+        for script in _near_children(body, "script")
         if script.text and "$R" in script.text
         for found in _STREAMED_MOVES_RE.finditer(script.text)
     ]
@@ -87,6 +89,15 @@ def _render_streamed_segments(tree: HtmlElement) -> None:
         placeholder.tag = "div"
         placeholder.attrib.pop("id")
         _drop(segment)
+
+
+def _near_children(parent: HtmlElement, tag: str) -> Iterator[HtmlElement]:
+    """The parent's children and grandchildren that have this tag."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        else:
+            yield from child.iterchildren(tag)
 
 
 def _remove_fallback(placeholder: HtmlElement) -> None:
@@ -397,14 +408,16 @@ def _is_content_box(box: HtmlElement) -> bool:
 _COLLAPSED_PANELS = XPath(
     "//@class[contains(., 'accordion') or contains(., 'collaps')][contains(., 'hidden') or contains(., 'collapsed')]"
     "/parent::*[.//p or .//li or .//table]"
+    " | //@aria-hidden[. = 'true']/parent::*[preceding-sibling::*[1][self::h2 or self::h3 or self::h4 or self::h5 or self::button]]"
 )
+"""Collapsed accordion panels, and elements hidden from screen readers right after a heading or button
+(the answer a reader opens under its question, in an accordion that no class names), in one pass."""
 
 
-_HIDDEN_ANSWERS = XPath(
-    "//*[@aria-hidden='true'][preceding-sibling::*[1][self::h2 or self::h3 or self::h4 or self::h5 or self::button]]"
-)
-"""Elements hidden from screen readers right after a heading or button: the answer a reader opens under
-its question, when the page names no accordion."""
+def _is_collapsed_panel(panel: HtmlElement) -> bool:
+    """A panel of the first kind; one of the second kind is shown when it holds a long passage."""
+    names = panel.get("class", "")
+    return ("accordion" in names or "collaps" in names) and ("hidden" in names or "collapsed" in names)
 
 
 def _show(panel: HtmlElement) -> None:
