@@ -212,6 +212,10 @@ def test_calls_to_action_form_messages_and_affiliate_notes_are_dropped() -> None
             "Would you like to receive notifications about new posts?",
             "PIN FOR LATER",
             "Next article: Harbour fees rise again Previous article: Winter timetable published",
+            "Is this email not displaying correctly? View it in your browser.",
+            "Listen to this article in summarized format",
+            "Want more island walks? Follow me on Pinterest to see what I'm pinning.",
+            "Until next time, stay safe. Follow on social media: TikTok || Instagram || Newsletter",
         )
     ))
     assert record.text.startswith(PARAGRAPHS[0])
@@ -222,10 +226,12 @@ def test_lone_buttons_and_a_pagers_position_between_paragraphs_are_dropped() -> 
     first, second, third, fourth = PARAGRAPHS
     labels = (
         "Follow us", "Get a free quote today.", "View Plans Links to Northwind Ferries", "Email address",
-        "Page 1 of 8", "Seite 2 von 8", "Article reviewed by:", "» You Might Like: Ten islands to visit by night ferry",
+        "Page 1 of 8", "Seite 2 von 8", "Article reviewed by:", "Prefer to watch?", "» You Might Like: Ten islands to visit by night ferry",
     )
     record = _record(_page("".join(f"<p>{text}</p>" for text in (first, *labels[:4], second, third, *labels[4:], fourth))))
     assert record.text.split("\n\n") == PARAGRAPHS
+    for closing_label in ("Other Posts:", "More Resources...", "Related articles and links:"):
+        assert _record(_page(_paragraphs(closing_label))).text.split("\n\n") == PARAGRAPHS
 
 
 def test_a_line_of_byline_date_and_reading_time_parts_above_the_body_is_dropped() -> None:

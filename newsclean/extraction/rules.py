@@ -114,7 +114,8 @@ RELATED_HEADINGS = (
     "read this next", "more to read", "more like this", "you may also be interested in",
     "recent posts", "recent articles", "recent blogs", "latest posts", "latest articles", "popular posts",
     "more articles", "more posts", "keep reading", "you may also enjoy", "related resources", "related blogs",
-    "you might like", "you may like", "you might be interested in",
+    "you might like", "you may like", "you might be interested in", "other posts",
+    "more resources", "related articles and links",
     # de
     "lesen sie auch", "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel",
     "auch interessant", "meistgelesen", "ähnliche artikel",
@@ -158,7 +159,7 @@ LABEL_WORDS = (
     "get started now", "request a quote", "request a free quote", "get a quote", "get a free quote",
     "get a free quote today", "view on amazon", "check price", "buy now", "shop now", "book now", "download now",
     "see packages", "see pricing", "contact us", "contact us today", "sign up for free", "try it free",
-    "start your free trial", "take the next step", "view plans", "see plans", "view deal", "see deal",
+    "start your free trial", "take the next step", "prefer to watch", "prefer to listen", "view plans", "see plans", "view deal", "see deal",
     # form fields and review credits left without their value
     "email address", "enter email address", "enter your email", "enter your email address", "your email address",
     "reviewed by", "article reviewed by", "medically reviewed by", "fact checked by", "fact-checked by",
@@ -172,7 +173,7 @@ LABEL_WORDS = (
 PAGE_COUNT = r"(?:page|seite|página|pagina)\s+\d+\s+(?:of|von|sur|de|di|/)\s+\d+"
 # A button's label may be followed by the text a screen reader announces for it ("See Packages Links to Acme").
 LABEL_RE = re.compile(
-    rf"^(?:{_alt(LABEL_WORDS)}|{PAGE_COUNT})(?:\s+links to\s+[^.!?]{{1,40}})?\s*[:：.!]?\s*$", re.IGNORECASE
+    rf"^(?:{_alt(LABEL_WORDS)}|{PAGE_COUNT})(?:\s+links to\s+[^.!?]{{1,40}})?\s*[:：.!?]?\s*$", re.IGNORECASE
 )
 # Tag and category lines ("Filed under: Politics | Elections", "Tags: ferries, islands").
 TAG_LABELS = (
@@ -217,7 +218,9 @@ PROMPT_PHRASES = (
     "already a subscriber", "unlock this article", "subscribe to continue reading", "subscribe to read",
     "subscribe to get", "subscribe to us", "support my work", "support our work", "funded by readers",
     "subscribe to this site", "subscribe to this blog", "receive notifications", "pin for later",
-    "leave a star rating", "leave a rating",
+    "leave a star rating", "leave a rating", "view in browser", "view it in your browser",
+    "view this email in your browser", "listen to this article",
+    "follow on social media", "follow me on social media", "follow us on social media",
     # a post's links to its neighbours
     "next article:", "previous article:", "next post:", "previous post:",
     "demo anfordern", "kostenlos testen", "jetzt anmelden", "liens d'affiliation", "liens affiliés",
@@ -233,7 +236,7 @@ PROMPT_PHRASES = (
     "¿te ha resultado útil", "questo articolo ti è stato utile",
 )
 SOCIAL_NETWORKS = ("twitter", "facebook", "instagram", "youtube", "tiktok", "linkedin", "threads", "bluesky",
-                   "mastodon", "whatsapp", "telegram", "snapchat")
+                   "mastodon", "whatsapp", "telegram", "snapchat", "pinterest")
 # Matched against lower-cased text (see is_prompt): the phrases anywhere, as a trie, and the patterns
 # that need more than a phrase.
 PROMPT_PHRASE_RE = re.compile(_trie(PROMPT_PHRASES))
