@@ -1032,6 +1032,21 @@ def test_an_article_in_a_box_named_for_commenting_on_a_selection_is_kept_but_not
     assert comments[0] not in record.text
 
 
+def test_a_side_note_set_in_an_aside_among_the_story_paragraphs_is_kept_but_not_a_sidebar() -> None:
+    note = (
+        "A note on the winter timetable: the late crossings stop in January and February, when storms close "
+        "the western route on about one night in three, and start again in March."
+    )
+    promo = "Our harbour guide lists every ferry, bus and taxi on the islands, with prices and the numbers to call for each."
+    long_paragraphs = [f"{one} {two}" for one, two in (PARAGRAPHS[:2], PARAGRAPHS[2:])]
+    first, second = (f"<p>{text}</p>" for text in long_paragraphs)
+    story = f"{first}<aside><h3>A note on the winter timetable</h3><p>{note}</p></aside>{second}"
+    text = _record(_page(story + f"<aside class='post-sidebar'><p>{promo}</p></aside>")).text
+    assert note in text
+    assert text.index(long_paragraphs[0]) < text.index(note) < text.index(long_paragraphs[1])
+    assert promo not in text
+
+
 def test_a_one_paragraph_answer_in_a_collapsible_details_box_is_kept() -> None:
     answers = [
         "Yes: the night ferry takes bicycles on the car deck at no charge, though the racks on the lower deck hold twelve at most.",

@@ -27,6 +27,8 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     _render_streamed_segments(tree)
     for wrapper in _page_wrappers(tree):
         wrapper.tag = "div"
+    for note in _story_asides(tree):
+        note.tag = "div"
     _wrap_loose_prose(tree)
     for figure in _quote_figures(tree):
         figure.tag = "div"
@@ -437,6 +439,25 @@ def _page_wrappers(tree: HtmlElement) -> list[HtmlElement]:
         return []
     page_words = paragraph_words(tree)
     return [element for element, words in large if words >= rules.SWALLOWED_SHARE * page_words]
+
+
+def _story_asides(tree: HtmlElement) -> list[HtmlElement]:
+    """Asides set among the story's paragraphs (two long paragraphs beside them) that hold a long
+    paragraph themselves: a side note of the story, which trafilatura removes with every aside; not a
+    sidebar (by its class)."""
+    return [
+        aside for aside in tree.iter("aside")
+        if "sidebar" not in aside.get("class", "").lower()
+        and _long_paragraphs(aside)
+        and _long_sibling_paragraphs(aside) >= rules.STORY_ASIDE_MIN_SIBLING_PARAGRAPHS
+    ]
+
+
+def _long_sibling_paragraphs(element: HtmlElement) -> int:
+    parent = element.getparent()
+    if parent is None:
+        return 0
+    return sum(1 for p in parent.iterchildren("p") if not _at_most_words(p.text_content(), LONG_PARAGRAPH_WORDS))
 
 
 _HEADINGS = ("h1", *rules.SUBHEADING_TAGS)

@@ -552,6 +552,8 @@ COMMERCE_BOX_RE = re.compile(_alt(COMMERCE_BOX_TOKENS), re.IGNORECASE)
 # holds this share of the page's <p> words (and at least SWALLOWED_MIN_WORDS) was left unclosed and
 # swallowed the article: it becomes a div.
 WRAPPER_PRONE_TAGS = ("aside", "nav", "header", "footer", "button", "form")
+# An aside with this many long paragraphs beside it is a side note of the story.
+STORY_ASIDE_MIN_SIBLING_PARAGRAPHS = 2
 SWALLOWED_SHARE = 0.8
 SWALLOWED_MIN_WORDS = 200
 # Boilerplate-marked or hidden containers that together hold this share of the page's <p> words are the
