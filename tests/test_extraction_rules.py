@@ -216,6 +216,9 @@ def test_calls_to_action_form_messages_and_affiliate_notes_are_dropped() -> None
             "Listen to this article in summarized format",
             "Want more island walks? Follow me on Pinterest to see what I'm pinning.",
             "Until next time, stay safe. Follow on social media: TikTok || Instagram || Newsletter",
+            "Read our full Northwind Ferries review",
+            "Awesome, you're subscribed!",
+            "Advertisement - Page continues below",
         )
     ))
     assert record.text.startswith(PARAGRAPHS[0])
@@ -225,12 +228,13 @@ def test_calls_to_action_form_messages_and_affiliate_notes_are_dropped() -> None
 def test_lone_buttons_and_a_pagers_position_between_paragraphs_are_dropped() -> None:
     first, second, third, fourth = PARAGRAPHS
     labels = (
-        "Follow us", "Get a free quote today.", "View Plans Links to Northwind Ferries", "Email address",
+        "Follow us", "Get a free quote today.", "View Plans Links to Northwind Ferries", "View on Amazon Links to Amazon.com",
+        "Email address",
         "Page 1 of 8", "Seite 2 von 8", "Article reviewed by:", "Prefer to watch?", "» You Might Like: Ten islands to visit by night ferry",
     )
-    record = _record(_page("".join(f"<p>{text}</p>" for text in (first, *labels[:4], second, third, *labels[4:], fourth))))
+    record = _record(_page("".join(f"<p>{text}</p>" for text in (first, *labels[:5], second, third, *labels[5:], fourth))))
     assert record.text.split("\n\n") == PARAGRAPHS
-    for closing_label in ("Other Posts:", "More Resources...", "Related articles and links:"):
+    for closing_label in ("Other Posts:", "More Resources...", "Related articles and links:", "Explore more"):
         assert _record(_page(_paragraphs(closing_label))).text.split("\n\n") == PARAGRAPHS
 
 
@@ -285,6 +289,7 @@ def test_captions_closed_by_a_photo_by_credit_and_credit_lines_are_dropped_but_n
         "The new ferry at the north quay after its first night crossing. Photo by: 'Ann Example'.",
         "Passengers boarding at dusk | Photo by Bo Sample",
         "Photo by Cy Person on Unsplash",
+        "Image from the island guide's October 2024 review.",
         "Passengers wait for the late ferry at the north quay on Friday. (AP Photo/Di Example, File)",
         "The northern islands seen from the space station last spring. (NASA via AP)",
         "The late ferry leaves the north quay.Di Example/Getty Images",

@@ -115,7 +115,8 @@ RELATED_HEADINGS = (
     "recent posts", "recent articles", "recent blogs", "latest posts", "latest articles", "popular posts",
     "more articles", "more posts", "keep reading", "you may also enjoy", "related resources", "related blogs",
     "you might like", "you may like", "you might be interested in", "other posts",
-    "more resources", "related articles and links",
+    "more resources", "related articles and links", "explore more", "explore more related content",
+    "you may also check",
     # de
     "lesen sie auch", "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel",
     "auch interessant", "meistgelesen", "ähnliche artikel",
@@ -131,7 +132,7 @@ RELATED_HEADING_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\b[\s:.…!]*$",
 RELATED_OPENING_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\b", re.IGNORECASE)
 
 # "À lire aussi : <headline>", "Read more: <headline>": a link to another article inside the body.
-RELATED_INLINE_RE = re.compile(rf"^[»›→►▶]?\s*(?:{_alt(RELATED_HEADINGS)})\s*[:：–—-]\s*\S", re.IGNORECASE)
+RELATED_INLINE_RE = re.compile(rf"^[»›→►▶]*\s*(?:{_alt(RELATED_HEADINGS)})\s*[:：–—-]\s*\S", re.IGNORECASE)
 RELATED_INLINE_MAX_WORDS = 30
 # Labels that introduce a link to another article inline ("DON'T MISS: ...", "WATCH: ...").
 PROMO_LABELS = ("don't miss", "don’t miss", "dont miss", "see more", "see also", "watch", "read", "more", "listen",
@@ -173,7 +174,7 @@ LABEL_WORDS = (
 PAGE_COUNT = r"(?:page|seite|página|pagina)\s+\d+\s+(?:of|von|sur|de|di|/)\s+\d+"
 # A button's label may be followed by the text a screen reader announces for it ("See Packages Links to Acme").
 LABEL_RE = re.compile(
-    rf"^(?:{_alt(LABEL_WORDS)}|{PAGE_COUNT})(?:\s+links to\s+[^.!?]{{1,40}})?\s*[:：.!?]?\s*$", re.IGNORECASE
+    rf"^(?:{_alt(LABEL_WORDS)}|{PAGE_COUNT})(?:\s+links to\s+[^!?]{{1,40}})?\s*[:：.!?]?\s*$", re.IGNORECASE
 )
 # Tag and category lines ("Filed under: Politics | Elections", "Tags: ferries, islands").
 TAG_LABELS = (
@@ -220,6 +221,7 @@ PROMPT_PHRASES = (
     "subscribe to this site", "subscribe to this blog", "receive notifications", "pin for later",
     "leave a star rating", "leave a rating", "view in browser", "view it in your browser",
     "view this email in your browser", "listen to this article",
+    "you're subscribed", "you’re subscribed", "page continues below",
     "follow on social media", "follow me on social media", "follow us on social media",
     # a post's links to its neighbours
     "next article:", "previous article:", "next post:", "previous post:",
@@ -242,6 +244,7 @@ SOCIAL_NETWORKS = ("twitter", "facebook", "instagram", "youtube", "tiktok", "lin
 PROMPT_PHRASE_RE = re.compile(_trie(PROMPT_PHRASES))
 PROMPT_RE = re.compile(
     rf"\bfollow\b.{{0,40}}\bon\s+(?:{_alt(SOCIAL_NETWORKS)})\b"
+    r"|^\W*read (?:our|the|my) full\b.{0,60}\breview\b"
     r"|\b(?:get|sign up for|sign up to|subscribe to|join)\b.{0,40}\bnewsletters?\b"
 )
 
@@ -397,7 +400,7 @@ CREDIT_LABELS = (
 # "Photo by", "Foto von": the one-picture labels only ("Video by" and "Images by" open sentences too),
 # taken for a credit at the start of the block or of a sentence ("... at dusk. Photo by A. Person").
 CREDIT_BY_LABELS = ("photo", "photograph", "picture", "image", "foto", "bild")
-CREDIT_BY_WORDS = ("by", "courtesy", "courtesy of", "von", "di", "door")
+CREDIT_BY_WORDS = ("by", "courtesy", "courtesy of", "from", "via", "von", "di", "door")
 _COLON_CREDIT = rf"(?:{_alt(CREDIT_LABELS)})\s*[:：©]"
 _BY_CREDIT = rf"(?:{_alt(CREDIT_BY_LABELS)})\s+(?:{_alt(CREDIT_BY_WORDS)})\b\s*:?"
 _CREDIT_NAME = r"""\s*[^.!?:]{2,80}[\s.'"’”)]*$"""
