@@ -1052,6 +1052,24 @@ def test_a_side_note_set_in_an_aside_among_the_story_paragraphs_is_kept_but_not_
     assert promo not in text
 
 
+def test_the_headline_repeated_after_a_breadcrumb_is_dropped_with_it_but_not_story_above_it() -> None:
+    title = "Night ferry to the islands extended"
+    head = (
+        f"<html lang='en'><head><title>{title}</title><meta property='og:type' content='article'>"
+        "<meta property='article:published_time' content='2026-03-02T08:00:00Z'></head><body><article>"
+    )
+    furniture = "<p>The Island Post Blog</p><p>Home › Guides › Ferries</p>"
+    text = _record(f"{head}{furniture}<h2>{title}</h2>{_paragraphs()}</article></body></html>").text
+    assert text.split("\n\n") == PARAGRAPHS
+    lead = (
+        "Late on Tuesday evening the harbour board finally voted, after three years of trials, petitions and "
+        "long meetings in the town hall, to keep the night ferry running to the northern islands for at least "
+        "another year, and perhaps for good."
+    )
+    text = _record(f"{head}<p>{lead}</p><h2>{title}</h2>{_paragraphs()}</article></body></html>").text
+    assert text.split("\n\n") == [lead, *PARAGRAPHS]
+
+
 def test_a_one_paragraph_answer_in_a_collapsible_details_box_is_kept() -> None:
     answers = [
         "Yes: the night ferry takes bicycles on the car deck at no charge, though the racks on the lower deck hold twelve at most.",

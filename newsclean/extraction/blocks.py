@@ -278,12 +278,21 @@ def _is_prose_run(run: list[Block]) -> bool:
 
 
 def drop_title_repeat(blocks: list[Block], page: PageContext) -> list[Block]:
-    """The headline repeated as the first block(s) of the body."""
+    """The headline repeated near the top of the body, and what little comes before it there (a site
+    name, a breadcrumb trail, a "Blog" label, another article's teaser): the story starts after it."""
     title = fold(page.title)
-    start = 0
-    while start < min(len(blocks), 2) and title and fold(blocks[start].text) == title:
-        start += 1
-    return blocks[start:]
+    if not title:
+        return blocks
+    at = next((i for i, b in enumerate(blocks[: rules.TITLE_REPEAT_MAX_INDEX + 1]) if b.folded == title), None)
+    if at is None:
+        return blocks
+    before = blocks[:at]
+    if sum(b.words for b in before) <= rules.ABOVE_TITLE_MAX_WORDS:
+        before = []
+    end = at + 1
+    while end < len(blocks) and blocks[end].folded == title:
+        end += 1
+    return [*before, *blocks[end:]]
 
 
 def drop_standfirst_heading(blocks: list[Block], page: PageContext) -> list[Block]:

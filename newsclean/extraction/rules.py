@@ -140,6 +140,9 @@ PROMO_LABELS = ("don't miss", "don’t miss", "dont miss", "see more", "see also
 PROMO_LABEL_RE = re.compile(rf"^(?:{_alt(PROMO_LABELS)})\b\s*[:：–—-]?\s*", re.IGNORECASE)
 LINK_BLOCK_MAX_WORDS = 40
 LIST_INTRO_MIN_WORDS = 4
+# The headline repeated among the body's first blocks, after at most this many words of page furniture.
+TITLE_REPEAT_MAX_INDEX = 3
+ABOVE_TITLE_MAX_WORDS = 40
 # A linked block of this many words that ends like a sentence is prose, not a link to another page.
 LINKED_SENTENCE_MIN_WORDS = 8
 PROSE_END_RE = re.compile(r"[^\W\d_][.。]\s*$")
