@@ -192,6 +192,13 @@ def test_a_list_of_links_the_story_introduces_with_a_colon_is_kept_but_not_one_u
     assert "North quay terminal opens early" not in related.text
 
 
+def test_a_short_list_of_links_the_story_introduces_is_kept_though_trafilatura_drops_link_lists() -> None:
+    listed = "<ul><li><a href='/minutes/0302'>Minutes of 2 March</a></li><li><a href='/minutes/0309'>Minutes of 9 March</a></li></ul>"
+    before, after = ("".join(f"<p>{text}</p>" for text in part) for part in (PARAGRAPHS[:2], PARAGRAPHS[2:]))
+    text = _record(_page(before + "<p>The board published the minutes of both votes:</p>" + listed + after)).text
+    assert "Minutes of 2 March\nMinutes of 9 March" in text
+
+
 def test_an_author_bio_closing_the_body_is_dropped_but_not_a_profile_inside_the_story() -> None:
     bio = "Ann Example is a freelance travel writer and editor who has covered island life for a decade."
     record = _record(_page(_paragraphs(bio)))

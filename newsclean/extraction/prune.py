@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import islice
 
 from lxml.etree import Element, XPath, _ElementUnicodeResult
@@ -25,10 +25,14 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     like boilerplate. `link_texts`: the folded texts of the page's links (comment threads are looked for
     by their Reply links and buttons only when one of them is a "Reply" link)."""
     _render_streamed_segments(tree)
-    for wrapper in _page_wrappers(tree):
+    found = _by_tag(tree, (*rules.WRAPPER_PRONE_TAGS, "ul", "ol"))
+    for wrapper in _page_wrappers(tree, [e for tag in rules.WRAPPER_PRONE_TAGS for e in found[tag]]):
         wrapper.tag = "div"
-    for note in _story_asides(tree):
+    for note in _story_asides(found["aside"]):
         note.tag = "div"
+    for listed in _introduced_link_lists([*found["ul"], *found["ol"]]):
+        for link in listed.findall(".//a"):
+            link.drop_tag()
     _wrap_loose_prose(tree)
     for figure in _quote_figures(tree):
         figure.tag = "div"
@@ -54,6 +58,7 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
 
 _STREAMED_MOVES_RE = re.compile(r'\$R([CS])\("([^"]+)","([^"]+)"')
 _STREAMED_PARTS = XPath("//template[@id] | //div[@hidden][@id]")
+_STREAMING_SCRIPTS = XPath("body/script[starts-with(., '$R')] | body/*/script[starts-with(., '$R')]")
 
 
 def _render_streamed_segments(tree: HtmlElement) -> None:
@@ -67,15 +72,12 @@ def _render_streamed_segments(tree: HtmlElement) -> None:
     parts would come out at the end of the page, or be lost. The moves are made in the scripts'
     order, as a browser makes them. The parser drops the comments that bound a fallback, so a fallback
     is taken to be the one short element after its placeholder. The scripts are appended to the body
-    (or to a wrapper left open around the page): only its children and theirs are looked at."""
-    body = tree.find("body")
-    if body is None:
-        return
+    (or to a wrapper left open around the page): only its children and theirs are looked at, and only
+    those that start with a call to these functions (or their definition)."""
     moves = [
         found.groups()
-        for script in _near_children(body, "script")
-        if script.text and "$R" in script.text
-        for found in _STREAMED_MOVES_RE.finditer(script.text)
+        for script in _STREAMING_SCRIPTS(tree)
+        for found in _STREAMED_MOVES_RE.finditer(script.text or "")
     ]
     if not moves:
         return
@@ -91,15 +93,6 @@ def _render_streamed_segments(tree: HtmlElement) -> None:
         placeholder.tag = "div"
         placeholder.attrib.pop("id")
         _drop(segment)
-
-
-def _near_children(parent: HtmlElement, tag: str) -> Iterator[HtmlElement]:
-    """The parent's children and grandchildren that have this tag."""
-    for child in parent:
-        if child.tag == tag:
-            yield child
-        else:
-            yield from child.iterchildren(tag)
 
 
 def _remove_fallback(placeholder: HtmlElement) -> None:
@@ -429,11 +422,19 @@ def _show(panel: HtmlElement) -> None:
         panel.attrib.pop(name, None)
 
 
-def _page_wrappers(tree: HtmlElement) -> list[HtmlElement]:
-    """Boilerplate elements (aside, nav, header, footer) that hold nearly all of the page's paragraph
-    text: left unclosed in the markup, they swallowed the article, which must not go with them; they
-    become plain divs."""
-    sizes = [(element, paragraph_words(element)) for element in tree.iter(*rules.WRAPPER_PRONE_TAGS)]
+def _by_tag(tree: HtmlElement, tags: tuple[str, ...]) -> dict[str, list[HtmlElement]]:
+    """The page's elements of these tags, in document order, gathered in one walk for several rules."""
+    found: dict[str, list[HtmlElement]] = {tag: [] for tag in tags}
+    for element in tree.iter(*tags):
+        found[element.tag].append(element)
+    return found
+
+
+def _page_wrappers(tree: HtmlElement, candidates: list[HtmlElement]) -> list[HtmlElement]:
+    """Boilerplate elements (aside, nav, header, footer among the candidates) that hold nearly all of
+    the page's paragraph text: left unclosed in the markup, they swallowed the article, which must not
+    go with them; they become plain divs."""
+    sizes = [(element, paragraph_words(element)) for element in candidates]
     large = [(element, words) for element, words in sizes if words >= rules.SWALLOWED_MIN_WORDS]
     if not large:
         return []
@@ -441,16 +442,42 @@ def _page_wrappers(tree: HtmlElement) -> list[HtmlElement]:
     return [element for element, words in large if words >= rules.SWALLOWED_SHARE * page_words]
 
 
-def _story_asides(tree: HtmlElement) -> list[HtmlElement]:
+def _story_asides(asides: list[HtmlElement]) -> list[HtmlElement]:
     """Asides set among the story's paragraphs (two long paragraphs beside them) that hold a long
     paragraph themselves: a side note of the story, which trafilatura removes with every aside; not a
-    sidebar (by its class)."""
+    sidebar (by its class), nor one already made a div as a page wrapper."""
     return [
-        aside for aside in tree.iter("aside")
-        if "sidebar" not in aside.get("class", "").lower()
+        aside for aside in asides
+        if aside.tag == "aside" and "sidebar" not in aside.get("class", "").lower()
         and _long_paragraphs(aside)
         and _long_sibling_paragraphs(aside) >= rules.STORY_ASIDE_MIN_SIBLING_PARAGRAPHS
     ]
+
+
+def _introduced_link_lists(lists: list[HtmlElement]) -> list[HtmlElement]:
+    """Lists of links that the paragraph before them introduces with a colon ("These patches were merged
+    upstream:"), not as related articles: trafilatura deletes a short list made of links, these are
+    the story's (its links are unwrapped; the page's link texts were read before)."""
+    return [
+        listed for listed in lists
+        if _introduces(listed.getprevious()) and _mostly_links(listed)
+    ]
+
+
+def _introduces(element: HtmlElement | None) -> bool:
+    if element is None or element.tag != "p":
+        return False
+    text = element.text_content().strip()
+    return (
+        text.endswith((":", "：")) and len(text.split()) >= rules.LIST_INTRO_MIN_WORDS
+        and not rules.RELATED_OPENING_RE.match(text)
+    )
+
+
+def _mostly_links(listed: HtmlElement) -> bool:
+    items = [item.text_content().strip() for item in listed.iterchildren("li")]
+    linked = [" ".join(a.text_content() for a in item.iter("a")).strip() for item in listed.iterchildren("li")]
+    return bool(items) and all(len(link) >= rules.LINKED_ITEM_SHARE * len(text) for text, link in zip(items, linked))
 
 
 def _long_sibling_paragraphs(element: HtmlElement) -> int:

@@ -140,6 +140,8 @@ PROMO_LABELS = ("don't miss", "don’t miss", "dont miss", "see more", "see also
 PROMO_LABEL_RE = re.compile(rf"^(?:{_alt(PROMO_LABELS)})\b\s*[:：–—-]?\s*", re.IGNORECASE)
 LINK_BLOCK_MAX_WORDS = 40
 LIST_INTRO_MIN_WORDS = 4
+# A list item is a link when its links hold this share of its text.
+LINKED_ITEM_SHARE = 0.8
 # The headline repeated among the body's first blocks, after at most this many words of page furniture.
 TITLE_REPEAT_MAX_INDEX = 3
 ABOVE_TITLE_MAX_WORDS = 40
