@@ -1288,6 +1288,7 @@ def test_a_link_that_shows_its_own_address_is_kept_but_a_headline_link_is_not() 
     headline = "Ferry fares rise again on the southern routes"
     record = _record(_page(_paragraphs(
         "The timetable data the board used is published on the project page here:",
-    ) + f"<p><a href='{address}'>{address}</a></p><p><a href='/news/fares'>{headline}</a></p>"))
-    assert record.text.endswith(address)
+    ) + f"<p><a href='{address}'>{address}</a></p><p>Registration: <a href='{address}/signup'>{address}/signup</a></p>"
+      f"<p><a href='/news/fares'>{headline}</a></p>"))
+    assert record.text.endswith(f"{address}\n\nRegistration: {address}/signup")
     assert headline not in record.text

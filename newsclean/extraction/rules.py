@@ -448,8 +448,9 @@ AUTHORS_MAX = 3
 # placeholder text ("Lorem ipsum dolor sit amet, ...").
 PLACEHOLDER_RE = re.compile(r"^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|(?i:lorem ipsum dolor sit amet)\b)")
 
-# A block that is one web address ("https://github.com/a/b", "www.example.org/report").
-BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+# A block that is one web address ("https://github.com/a/b", "www.example.org/report"), maybe after a
+# label of a word or two ("Website: https://...", "Registration: https://...").
+BARE_URL_RE = re.compile(r"^(?:[^\W\d_][\w-]*(?: [\w-]+)?\s*:\s*)?(?:https?://|www\.)\S+$", re.IGNORECASE)
 # Share of a block's words inside links above which the block is a link, not prose.
 LINK_ONLY_SHARE = 0.9
 # Labels set in brackets after a headline link ("[VIDEO]", "[INSIGHT]").
