@@ -226,6 +226,10 @@ def test_calls_to_action_form_messages_and_affiliate_notes_are_dropped() -> None
             "Read our full Northwind Ferries review",
             "Awesome, you're subscribed!",
             "Advertisement - Page continues below",
+            "Enjoyed this piece? We need your help to keep publishing: the Island Post is kept alive by reader donations.",
+            "Prices were accurate at the time this article was published but may change over time.",
+            "Prevent your screen from going dark as you follow along.",
+            "Fill out the form to get a copy of our ferry timetable guide.",
         )
     ))
     assert record.text.startswith(PARAGRAPHS[0])

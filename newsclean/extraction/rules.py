@@ -228,6 +228,9 @@ PROMPT_PHRASES = (
     "view this email in your browser", "listen to this article",
     "you're subscribed", "you’re subscribed", "page continues below",
     "follow on social media", "follow me on social media", "follow us on social media",
+    "we need your help to keep", "kept alive by reader donations", "support our mission",
+    "prices were accurate at the time", "prevent your screen from going dark", "fill out the form to",
+    "enjoyed this piece",
     # a post's links to its neighbours
     "next article:", "previous article:", "next post:", "previous post:",
     "demo anfordern", "kostenlos testen", "jetzt anmelden", "liens d'affiliation", "liens affiliés",
