@@ -203,6 +203,8 @@ def test_an_author_bio_closing_the_body_is_dropped_but_not_a_profile_inside_the_
     bio = "Ann Example is a freelance travel writer and editor who has covered island life for a decade."
     record = _record(_page(_paragraphs(bio)))
     assert record.text.endswith(PARAGRAPHS[-1])
+    labelled = "About the author: Cy Person is a photographer based on the northern islands. You can find more of his work on his website."
+    assert _record(_page(_paragraphs(labelled))).text.endswith(PARAGRAPHS[-1])
     inner = "Bo Sample is a ferry captain who has crossed to the northern islands every night since the trial began."
     assert inner in _record(_page(_paragraphs(inner))).text
 

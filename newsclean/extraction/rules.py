@@ -591,7 +591,8 @@ ABOUT_AUTHOR_HEADINGS = (
     "über den autor", "über die autorin", "à propos de l'auteur", "à propos de l’auteur", "sobre el autor",
     "sobre la autora", "sull'autore", "sull’autore", "over de auteur", "sobre o autor",
 )
-ABOUT_AUTHOR_HEADING_RE = re.compile(rf"^(?:{_alt(ABOUT_AUTHOR_HEADINGS)})\s*:?\s*$", re.IGNORECASE)
+# The heading alone, or as the label of the bio ("About the author: Ann Example is a ...").
+ABOUT_AUTHOR_HEADING_RE = re.compile(rf"^(?:{_alt(ABOUT_AUTHOR_HEADINGS)})\s*(?::?\s*$|[:：]\s*\S)", re.IGNORECASE)
 # ... or "About <the byline's name>".
 ABOUT_NAME_PREFIX_RE = re.compile(r"^(?:about|über|à propos de|sobre|su|over)\s+", re.IGNORECASE)
 AUTHOR_BOX_MAX_WORDS = 300
