@@ -51,6 +51,8 @@ FRAGMENT = st.one_of(
     start_tag(),
     st.sampled_from(TAGS).map(lambda tag: f"</{tag}>"),
     st.just('<script type="application/ld+json">') | st.just("</script>"),
+    st.sampled_from(('<template id="B:0">', '<template id="P:0">', '<div hidden id="S:0">',
+                     '<script>$RC("B:0","S:0")</script>', '<script>$RS("S:0","P:0")</script>')),
     st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=10),
                  lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
                  max_leaves=8).map(repr),
@@ -94,3 +96,14 @@ def test_analyse_page_gives_an_outcome_and_only_http_links(document: str | bytes
     analysis = analyse_page(document, URL)
     assert_total(analysis.outcome)
     assert all(link.startswith(("http://", "https://")) for link in analysis.links)
+
+
+def test_react_streaming_scripts_that_make_no_sense_give_a_record_or_a_rejection() -> None:
+    story = "<p>" + "word " * 30 + "</p>"
+    for document in (
+        f'<html><body><article><div hidden id="S:0">{story}<template id="B:0"></template></div></article>'
+        '<script>$RC("B:0","S:0")</script></body></html>',
+        '<html><body><article><template id="P:0"></template></article><script>$RS("S:0","P:0")</script>'
+        f'<script>$RS("S:0","P:0")</script><div hidden id="S:0">{story}</div><script>$RC("S:0","S:0")</script></body></html>',
+    ):
+        assert_total(extract(document, URL))

@@ -84,15 +84,25 @@ def _render_streamed_segments(tree: HtmlElement) -> None:
     parts = {element.get("id"): element for element in _STREAMED_PARTS(tree)}
     for kind, first, second in moves:
         placeholder, segment = (parts.get(first), parts.get(second)) if kind == "C" else (parts.get(second), parts.get(first))
-        if placeholder is None or segment is None or placeholder.getparent() is None:
+        if placeholder is None or segment is None or not _can_fill(placeholder, segment):
             continue
         if kind == "C":
             _remove_fallback(placeholder)
         placeholder.text = segment.text
         placeholder.extend(segment)
         placeholder.tag = "div"
-        placeholder.attrib.pop("id")
+        placeholder.attrib.pop("id", None)
         _drop(segment)
+
+
+def _can_fill(placeholder: HtmlElement, segment: HtmlElement) -> bool:
+    """An unfilled placeholder and a segment not yet moved, neither holding the other's place in the tree
+    (a page's scripts may name the same part twice, or parts that make no sense)."""
+    return (
+        placeholder.tag == "template" and segment.tag == "div"
+        and placeholder.getparent() is not None and segment.getparent() is not None
+        and not any(ancestor is segment for ancestor in placeholder.iterancestors())
+    )
 
 
 def _remove_fallback(placeholder: HtmlElement) -> None:
