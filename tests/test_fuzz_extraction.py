@@ -107,3 +107,10 @@ def test_react_streaming_scripts_that_make_no_sense_give_a_record_or_a_rejection
         f'<script>$RS("S:0","P:0")</script><div hidden id="S:0">{story}</div><script>$RC("S:0","S:0")</script></body></html>',
     ):
         assert_total(extract(document, URL))
+
+
+def test_a_page_parsed_with_an_svg_root_and_no_declared_date_gives_a_record_or_a_rejection() -> None:
+    page = article_html(ARTICLES[sorted(ARTICLES)[0]])
+    undated = page.replace('property="article:published_time"', 'property="article:section"')
+    assert undated != page
+    assert_total(extract('<svg class="icon">' + undated, URL))

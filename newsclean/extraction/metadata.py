@@ -70,6 +70,15 @@ _AFTER_HEADLINE = XPath(f"(//h1)[1]/following::*{_NOT_CODE}[position() <= {DATE_
 _ABOVE_HEADLINE = XPath(f"(//h1)[1]/preceding::*{_NOT_CODE}[position() <= {DATE_LINE_SEARCH_ELEMENTS_ABOVE}]")
 
 
+def _htmldate(tree: HtmlElement, url: str) -> str | None:
+    """htmldate's date of the page; it needs a document rooted at <html> (it removes an <svg> or other
+    element it cleans out without checking that the element has a parent)."""
+    if tree.tag != "html":
+        return None
+    found: str | None = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d", url=url)
+    return found
+
+
 def _date_under_headline(tree: HtmlElement) -> str | None:
     """The day of a date line shown just after the headline ("Nov 21, 2018", "Last updated: November 13,
     2025"; an element's text or the text after an icon), else just above it ("Dec 12, 2025 · 5 min
@@ -97,11 +106,7 @@ def page_metadata(tree: HtmlElement, url: str, structured: StructuredData) -> Do
     document.author = document.author or _extract_author(tree)
     document.url = document.url or extract_url(tree, url)
     document.sitename = (document.sitename or _domain_named_in_title(tree) or "").lstrip("@") or None
-    document.date = (
-        structured.published
-        or find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d", url=document.url or url)
-        or _date_under_headline(tree)
-    )
+    document.date = structured.published or _htmldate(tree, document.url or url) or _date_under_headline(tree)
     document.clean_and_trim()
     document.author = document.author and repair_mojibake(document.author)
     document.description = document.description and repair_mojibake(document.description)
