@@ -358,14 +358,7 @@ def drop_link_lists(blocks: list[Block], page: PageContext) -> list[Block]:
 
 
 def _introduces_list(block: Block) -> bool:
-    """A sentence of the story ending in a colon, not one opening like a related-articles heading ("You may
-    also be interested in the following articles:")."""
-    return (
-        block.kind == "paragraph"
-        and block.words >= rules.LIST_INTRO_MIN_WORDS
-        and block.text.rstrip().endswith((":", "："))
-        and not rules.RELATED_OPENING_RE.match(block.text)
-    )
+    return block.kind == "paragraph" and rules.introduces_list(block.text)
 
 
 def _is_link_list(block: Block, page: PageContext) -> bool:

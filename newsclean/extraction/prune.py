@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import islice
 
 from lxml.etree import Element, XPath, _ElementUnicodeResult
@@ -83,7 +83,8 @@ def _render_streamed_segments(tree: HtmlElement) -> None:
         return
     parts = {element.get("id"): element for element in _STREAMED_PARTS(tree)}
     for kind, first, second in moves:
-        placeholder, segment = (parts.get(first), parts.get(second)) if kind == "C" else (parts.get(second), parts.get(first))
+        placeholder_id, segment_id = (first, second) if kind == "C" else (second, first)
+        placeholder, segment = parts.get(placeholder_id), parts.get(segment_id)
         if placeholder is None or segment is None or not _can_fill(placeholder, segment):
             continue
         if kind == "C":
@@ -387,7 +388,8 @@ def _follow(element: HtmlElement, path: list[tuple[str, str]]) -> HtmlElement | 
 
 _HOLDS_CONTENT = f"[.//table or count(.//p | .//li) >= {rules.CONTENT_BOX_MIN_PARAGRAPHS}]"
 _MASKED_BOXES = XPath(
-    "//@class[contains(., 'mbed') or contains(., 'accordion')]/parent::*[self::div or self::section or self::span or self::p]"
+    "//@class[contains(., 'mbed') or contains(., 'accordion')]"
+    "/parent::*[self::div or self::section or self::span or self::p]"
     f"{_HOLDS_CONTENT} | //details[@class][.//table or .//p]"
 )
 
@@ -413,7 +415,8 @@ def _is_content_box(box: HtmlElement) -> bool:
 _COLLAPSED_PANELS = XPath(
     "//@class[contains(., 'accordion') or contains(., 'collaps')][contains(., 'hidden') or contains(., 'collapsed')]"
     "/parent::*[.//p or .//li or .//table]"
-    " | //@aria-hidden[. = 'true']/parent::*[preceding-sibling::*[1][self::h2 or self::h3 or self::h4 or self::h5 or self::button]]"
+    " | //@aria-hidden[. = 'true']"
+    "/parent::*[preceding-sibling::*[1][self::h2 or self::h3 or self::h4 or self::h5 or self::button]]"
 )
 """Collapsed accordion panels, and elements hidden from screen readers right after a heading or button
 (the answer a reader opens under its question, in an accordion that no class names), in one pass."""
@@ -468,33 +471,26 @@ def _introduced_link_lists(lists: list[HtmlElement]) -> list[HtmlElement]:
     """Lists of links that the paragraph before them introduces with a colon ("These patches were merged
     upstream:"), not as related articles: trafilatura deletes a short list made of links, these are
     the story's (its links are unwrapped; the page's link texts were read before)."""
-    return [
-        listed for listed in lists
-        if _introduces(listed.getprevious()) and _mostly_links(listed)
-    ]
+    return [listed for listed in lists if _is_introduced(listed) and _items_are_links(listed)]
 
 
-def _introduces(element: HtmlElement | None) -> bool:
-    if element is None or element.tag != "p":
-        return False
-    text = element.text_content().strip()
-    return (
-        text.endswith((":", "：")) and len(text.split()) >= rules.LIST_INTRO_MIN_WORDS
-        and not rules.RELATED_OPENING_RE.match(text)
+def _is_introduced(listed: HtmlElement) -> bool:
+    before = listed.getprevious()
+    return before is not None and before.tag == "p" and rules.introduces_list(before.text_content())
+
+
+def _items_are_links(listed: HtmlElement) -> bool:
+    items = list(listed.iterchildren("li"))
+    return bool(items) and all(
+        len(" ".join(a.text_content() for a in item.iter("a")).strip())
+        >= rules.LINKED_ITEM_SHARE * len(item.text_content().strip())
+        for item in items
     )
-
-
-def _mostly_links(listed: HtmlElement) -> bool:
-    items = [item.text_content().strip() for item in listed.iterchildren("li")]
-    linked = [" ".join(a.text_content() for a in item.iter("a")).strip() for item in listed.iterchildren("li")]
-    return bool(items) and all(len(link) >= rules.LINKED_ITEM_SHARE * len(text) for text, link in zip(items, linked))
 
 
 def _long_sibling_paragraphs(element: HtmlElement) -> int:
     parent = element.getparent()
-    if parent is None:
-        return 0
-    return sum(1 for p in parent.iterchildren("p") if not _at_most_words(p.text_content(), LONG_PARAGRAPH_WORDS))
+    return 0 if parent is None else _count_long(parent.iterchildren("p"))
 
 
 _HEADINGS = ("h1", *rules.SUBHEADING_TAGS)
@@ -596,8 +592,13 @@ def _is_small(node: HtmlElement) -> bool:
 
 def _long_passages(node: HtmlElement) -> int:
     """Long paragraphs and list items: a box's prose, whether written as paragraphs or as a list."""
-    return sum(1 for p in node.iter("p", "li") if not _at_most_words(p.text_content(), LONG_PARAGRAPH_WORDS))
+    return _count_long(node.iter("p", "li"))
 
 
 def _long_paragraphs(node: HtmlElement) -> int:
-    return sum(1 for p in node.iter("p") if not _at_most_words(p.text_content(), LONG_PARAGRAPH_WORDS))
+    return _count_long(node.iter("p"))
+
+
+def _count_long(elements: Iterable[HtmlElement]) -> int:
+    """How many of the elements hold more than LONG_PARAGRAPH_WORDS words."""
+    return sum(1 for element in elements if not _at_most_words(element.text_content(), LONG_PARAGRAPH_WORDS))

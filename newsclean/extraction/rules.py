@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from newsclean.record import count_words
+
 
 def _alt(tokens: Iterable[str]) -> str:
     """A regex alternation of escaped phrases, longest first so prefixes do not win."""
@@ -130,6 +132,20 @@ RELATED_HEADINGS = (
 )
 RELATED_HEADING_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\b[\s:.…!]*$", re.IGNORECASE)
 RELATED_OPENING_RE = re.compile(rf"^(?:{_alt(RELATED_HEADINGS)})\b", re.IGNORECASE)
+# A sentence introducing a list has at least this many words.
+LIST_INTRO_MIN_WORDS = 4
+
+
+def introduces_list(text: str) -> bool:
+    """A sentence of the story that ends in a colon ("Many patches were sent for review:"), not one that
+    opens like a related-articles heading ("You may also be interested in the following articles:")."""
+    text = text.strip()
+    return (
+        text.endswith((":", "："))
+        and count_words(text) >= LIST_INTRO_MIN_WORDS
+        and not RELATED_OPENING_RE.match(text)
+    )
+
 
 # "À lire aussi : <headline>", "Read more: <headline>": a link to another article inside the body.
 RELATED_INLINE_RE = re.compile(rf"^[»›→►▶]*\s*(?:{_alt(RELATED_HEADINGS)})\s*[:：–—-]\s*\S", re.IGNORECASE)
@@ -139,7 +155,6 @@ PROMO_LABELS = ("don't miss", "don’t miss", "dont miss", "see more", "see also
                 "insight", "video", "opinion", "related", "recommended", "trending", "must read", "top stories")
 PROMO_LABEL_RE = re.compile(rf"^(?:{_alt(PROMO_LABELS)})\b\s*[:：–—-]?\s*", re.IGNORECASE)
 LINK_BLOCK_MAX_WORDS = 40
-LIST_INTRO_MIN_WORDS = 4
 # A list item is a link when its links hold this share of its text.
 LINKED_ITEM_SHARE = 0.8
 # The headline repeated among the body's first blocks, after at most this many words of page furniture.
@@ -165,7 +180,8 @@ LABEL_WORDS = (
     "get started now", "request a quote", "request a free quote", "get a quote", "get a free quote",
     "get a free quote today", "view on amazon", "check price", "buy now", "shop now", "book now", "download now",
     "see packages", "see pricing", "contact us", "contact us today", "sign up for free", "try it free",
-    "start your free trial", "take the next step", "prefer to watch", "prefer to listen", "view plans", "see plans", "view deal", "see deal",
+    "start your free trial", "take the next step", "prefer to watch", "prefer to listen", "view plans", "see plans",
+    "view deal", "see deal",
     # form fields and review credits left without their value
     "email address", "enter email address", "enter your email", "enter your email address", "your email address",
     "reviewed by", "article reviewed by", "medically reviewed by", "fact checked by", "fact-checked by",
@@ -377,9 +393,8 @@ COMMENT_POLICY = (
 )
 # Matched against lower-cased text (see is_furniture). "Copyright" opens a notice when a sign, a colon or,
 # within a few words, a year follows it, not a section heading ("Copyright complexity in a fragmented world").
-FURNITURE_RE = re.compile(
-    rf"^\s*(?:©|\(c\)|copyright\s*(?:©|\(c\)|:|$|(?:\S+\s+){{0,4}}\d{{4}}\b))|{_trie(FURNITURE_PHRASES)}|{COMMENT_POLICY}"
-)
+_COPYRIGHT_NOTICE = r"^\s*(?:©|\(c\)|copyright\s*(?:©|\(c\)|:|$|(?:\S+\s+){0,4}\d{4}\b))"
+FURNITURE_RE = re.compile(rf"{_COPYRIGHT_NOTICE}|{_trie(FURNITURE_PHRASES)}|{COMMENT_POLICY}")
 
 
 def is_furniture(text: str) -> bool:
