@@ -419,9 +419,9 @@ def _masked_article_body(
 def _body_verdict(
     body: Body, signals: PageSignals, page: PageContext, config: ExtractionConfig
 ) -> RejectionReason | None:
-    teaser_share = _teaser_share(body.raw, page)
-    story_words = _story_words(body.raw, page) if teaser_share > 0.5 else 0
-    return reason_from_body(signals, body.words, teaser_share, config.min_words, story_words)
+    mostly_teasers = _is_mostly_teasers(body.raw, page)
+    story_words = _story_words(body.raw, page) if mostly_teasers else 0
+    return reason_from_body(signals, body.words, mostly_teasers, config.min_words, story_words)
 
 
 def _author_links(tree: HtmlElement) -> list[str]:
@@ -435,12 +435,19 @@ def _author_links(tree: HtmlElement) -> list[str]:
     return list(names)[: rules.AUTHORS_MAX]
 
 
-def _teaser_share(blocks: list[Block], page: PageContext) -> float:
-    """Share of the body's words in headline links and cut-off excerpts."""
+def _is_mostly_teasers(blocks: list[Block], page: PageContext) -> bool:
+    """Whether more than half of the body's words are in headline links and cut-off excerpts. The longest
+    blocks are looked at first, and only until the answer is settled."""
     total = sum(b.words for b in blocks)
-    if not total:
-        return 0.0
-    return sum(_teaser_words(b, page) for b in blocks) / total
+    teasers = others = 0
+    for block in sorted(blocks, key=lambda b: b.words, reverse=True):
+        words = _teaser_words(block, page)
+        teasers, others = teasers + words, others + block.words - words
+        if 2 * teasers > total:
+            return True
+        if 2 * others >= total:
+            return False
+    return False
 
 
 def _teaser_words(block: Block, page: PageContext) -> int:

@@ -112,15 +112,15 @@ def reason_from_url(url: str) -> RejectionReason | None:
 
 
 def reason_from_body(
-    signals: PageSignals, words: int, teaser_share: float, min_words: int, story_words: int = 0
+    signals: PageSignals, words: int, mostly_teasers: bool, min_words: int, story_words: int = 0
 ) -> RejectionReason | None:
     """A verdict from the extracted body: too short, a list of teasers, or nothing that says article.
 
-    `story_words`: the words of its long paragraphs that are not teasers; a page that declares itself an
+    `mostly_teasers`: more than half of its words are headline links and cut-off excerpts. `story_words`: the words of its long paragraphs that are not teasers; a page that declares itself an
     article and holds DECLARED_STORY_MIN_WORDS of them is a story beside a teaser box, not a listing."""
     if words == 0:
         return RejectionReason.NO_MAIN_TEXT
-    if teaser_share > 0.5 and not (signals.declares_article and story_words >= DECLARED_STORY_MIN_WORDS):
+    if mostly_teasers and not (signals.declares_article and story_words >= DECLARED_STORY_MIN_WORDS):
         return RejectionReason.LISTING_PAGE
     if words < min_words:
         return RejectionReason.TOO_SHORT

@@ -4,6 +4,7 @@ reverse, article text that trafilatura would take for boilerplate (swallowing wr
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import islice
@@ -131,10 +132,16 @@ def _is_noise(tag: str, get: Callable[[str], str | None]) -> bool:
         alt = get("alt")
         return alt is not None and rules.PLACEHOLDER_ALT_RE.match(alt) is not None
     names = get("class")
-    if names is not None and _NOISE_ATTRIBUTE_RE.search(names.lower()):
+    if names is not None and _has_noise_class(names):
         return True
     name = get("id")
     return name is not None and rules.NOISE_TOKEN_RE.match(name.lower()) is not None
+
+
+@lru_cache(maxsize=4096)
+def _has_noise_class(names: str) -> bool:
+    """Cached: a page, and a site's pages, repeat the same class attributes many times."""
+    return _NOISE_ATTRIBUTE_RE.search(names.lower()) is not None
 
 
 _HOVER_CARDS = XPath(
