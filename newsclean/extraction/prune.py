@@ -26,6 +26,8 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     like boilerplate. `link_texts`: the folded texts of the page's links (comment threads are looked for
     by their Reply links and buttons only when one of them is a "Reply" link)."""
     _render_streamed_segments(tree)
+    for code in _CODE(tree):
+        code.drop_tree()
     found = _by_tag(tree, (*rules.WRAPPER_PRONE_TAGS, "ul", "ol"))
     for wrapper in _page_wrappers(tree, [e for tag in rules.WRAPPER_PRONE_TAGS for e in found[tag]]):
         wrapper.tag = "div"
@@ -57,6 +59,9 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
             _show(panel)
 
 
+_CODE = XPath("//script[not(@type = 'application/ld+json')] | //style | //svg")
+"""What trafilatura removes anyway (after copying the tree several times); JSON-LD stays for its baseline,
+which reads an articleBody there."""
 _STREAMED_MOVES_RE = re.compile(r'\$R([CS])\("([^"]+)","([^"]+)"')
 _STREAMED_PARTS = XPath("//template[@id] | //div[@hidden][@id]")
 _STREAMING_SCRIPTS = XPath("body/script[starts-with(., '$R')] | body/*/script[starts-with(., '$R')]")
