@@ -32,7 +32,14 @@ from newsclean.extraction.blocks import (
     tidy,
 )
 from newsclean.extraction.metadata import StructuredData, iso_datetime, page_metadata, structured_data
-from newsclean.extraction.prune import LONG_PARAGRAPH_WORDS, masked_article, paragraph_words, prune_noise, unmask
+from newsclean.extraction.prune import (
+    LONG_PARAGRAPH_WORDS,
+    drop_unseen,
+    masked_article,
+    paragraph_words,
+    prune_noise,
+    unmask,
+)
 from newsclean.extraction.pagetype import (
     PageSignals,
     RejectionReason,
@@ -201,10 +208,12 @@ def _best_body(
     """trafilatura's fast body and its verdict, or a wider extraction's where the fast one falls short:
     full mode where it covers little of the page, the recall focus where it left lists out, and the
     article unmasked where it is marked up as boilerplate."""
+    page_words = PageWords.count(tree)
+    drop_unseen(tree)
     body = _extract_body(tree, url, page, fast=True)
     verdict = _body_verdict(body, signals, page, config)
-    page_paragraph_words = paragraph_words(tree)
-    coverage = None if verdict is not None else _coverage(body, tree, page_paragraph_words)
+    page_paragraph_words = page_words.paragraphs
+    coverage = None if verdict is not None else _coverage(body, page_words)
     wider: Body | None
     if coverage is Coverage.FAIR:
         wider = _with_lists_left_out(tree, url, page, body)
@@ -260,7 +269,22 @@ class Coverage(Enum):
     DUMP = "dump"
 
 
-def _coverage(body: Body, tree: HtmlElement, page_paragraph_words: int) -> Coverage:
+@dataclass(frozen=True)
+class PageWords:
+    """The words of the pruned page, counted before its unseen parts are removed: what the fast body is
+    measured against. `visible`: all its text but scripts, styles and noscript fallbacks."""
+
+    paragraphs: int
+    visible: int
+
+    @classmethod
+    def count(cls, tree: HtmlElement) -> PageWords:
+        body_element = tree.find("body")
+        root = body_element if body_element is not None else tree
+        return cls(paragraph_words(tree), len(root.text_content().split()) - _hidden_words(root))
+
+
+def _coverage(body: Body, page_words: PageWords) -> Coverage:
     """LITTLE: a small share of the page's paragraph or visible words (trafilatura's fast mode latched
     on to a small box); DUMP: about all the visible text while little of it is in paragraphs (the page,
     menus included), or one block holding about all of the body (its fallback's text of the whole
@@ -268,20 +292,14 @@ def _coverage(body: Body, tree: HtmlElement, page_paragraph_words: int) -> Cover
     does better.
     """
     words = body.raw_words
-    if words < rules.FAST_MIN_PARAGRAPH_SHARE * page_paragraph_words:
+    if words < rules.FAST_MIN_PARAGRAPH_SHARE * page_words.paragraphs:
         return Coverage.LITTLE
     if _is_one_block_dump(body):
         return Coverage.DUMP
-    body_element = tree.find("body")
-    root = body_element if body_element is not None else tree
-    all_words = len(root.text_content().split())
-    dump_like = page_paragraph_words < rules.PAGE_DUMP_MAX_PARAGRAPH_SHARE * words
-    if words >= rules.FAST_MIN_TEXT_SHARE * all_words and not dump_like:
-        return Coverage.FAIR  # the visible words are at most all_words: no need to count the hidden ones
-    visible = all_words - _hidden_words(root)
-    if words < rules.FAST_MIN_TEXT_SHARE * visible:
+    if words < rules.FAST_MIN_TEXT_SHARE * page_words.visible:
         return Coverage.LITTLE
-    if words >= rules.PAGE_DUMP_SHARE * visible and dump_like:
+    dump_like = page_words.paragraphs < rules.PAGE_DUMP_MAX_PARAGRAPH_SHARE * words
+    if dump_like and words >= rules.PAGE_DUMP_SHARE * page_words.visible:
         return Coverage.DUMP
     return Coverage.FAIR
 

@@ -559,6 +559,22 @@ def unmask(box: HtmlElement) -> dict[str, str]:
     return {name: box.attrib.pop(name) for name in _MASKING_ATTRIBUTES if name in box.attrib}
 
 
+UNSEEN_TAGS = (
+    "nav", "footer", "menu", "dialog", "button", "label", "input", "select", "option", "textarea", "datalist",
+    "noscript", "iframe", "embed", "object", "canvas", "video", "audio", "map",
+)
+
+
+def drop_unseen(tree: HtmlElement) -> None:
+    """Remove the menus, footers, form controls and embedded players that trafilatura removes before it
+    looks for the article, once, instead of in each of the copies it makes of the tree for each
+    extraction. Not fieldsets, forms, figures or asides: its fallback extractors (readability, jusText),
+    which read the tree as it was given, find articles set in them."""
+    for element in list(tree.iter(*UNSEEN_TAGS)):
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
 def paragraph_words(node: HtmlElement) -> int:
     """Words in the <p> elements under the node."""
     return sum(len(p.text_content().split()) for p in node.iter("p"))
