@@ -212,7 +212,6 @@ def _best_body(
     drop_unseen(tree)
     body = _extract_body(tree, url, page, fast=True)
     verdict = _body_verdict(body, signals, page, config)
-    page_paragraph_words = page_words.paragraphs
     coverage = None if verdict is not None else _coverage(body, page_words)
     wider: Body | None
     if coverage is Coverage.FAIR:
@@ -222,7 +221,7 @@ def _best_body(
         wider = full if _prefer_full(full, body, coverage, config) else None
     if wider is not None:
         body, verdict = wider, _body_verdict(wider, signals, page, config)
-    if (unmasked := _masked_article_body(tree, url, page, body, page_paragraph_words)) is not None:
+    if (unmasked := _masked_article_body(tree, url, page, body, page_words.paragraphs)) is not None:
         body, verdict = unmasked, _body_verdict(unmasked, signals, page, config)
     return _with_headings_restored(body, tree), verdict
 
