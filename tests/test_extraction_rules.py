@@ -998,6 +998,22 @@ def test_criteria_listed_in_an_accordion_whose_style_names_an_icon_are_kept() ->
         assert criterion in text
 
 
+def test_answers_an_faq_box_collapses_or_marks_expanded_are_kept_but_not_such_boxes_elsewhere() -> None:
+    collapsed = "The night ferry takes bicycles on the car deck at no charge, though the racks hold twelve at most."
+    expanded = "Tickets bought online can be changed until an hour before sailing, at the quay office or by phone."
+    outside = "This expanded box repeats the timetable of the day crossings for readers who use the old page."
+    faq = (
+        "<section class='faq-section'><h2>Frequently asked questions</h2>"
+        f"<div class='faq-item'><h3>Can I take my bicycle?</h3><div style='display:none'><p>{collapsed}</p></div></div>"
+        f"<div class='faq-item'><h3>Can I change my ticket?</h3><div class='answer is-expanded'><p>{expanded}</p></div>"
+        "</div></section>"
+    )
+    text = _record(_page(_paragraphs() + faq + f"<div class='box-expanded'><p>{outside}</p></div>")).text
+    assert collapsed in text
+    assert expanded in text
+    assert outside not in text
+
+
 def test_an_answer_hidden_under_its_question_heading_is_shown_but_not_other_hidden_text() -> None:
     answer = "Yes: the night ferry takes bicycles on the car deck at no charge, though the racks on the lower deck hold twelve at most."
     hidden_elsewhere = "This copy of the timetable is read out by the page's audio player and is never shown to readers of the page."

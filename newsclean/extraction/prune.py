@@ -57,6 +57,9 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     for panel in _COLLAPSED_PANELS(tree):
         if _is_collapsed_panel(panel) or _long_passages(panel):
             _show(panel)
+    for box in _faq_boxes(tree):
+        for element in _masked_within(box):
+            unmask(element)
 
 
 _CODE = XPath("//script[not(@type = 'application/ld+json')] | //style | //svg")
@@ -445,6 +448,27 @@ def _show(panel: HtmlElement) -> None:
     panel.set("class", " ".join(t for t in panel.get("class", "").split() if "hidden" not in t and t != "collapsed"))
     for name in ("hidden", "aria-hidden"):
         panel.attrib.pop(name, None)
+
+
+_FAQ_BOXES = XPath(
+    "//*[self::div or self::section or self::article or self::dl or self::ul]"
+    "[re:test(@class, 'faq', 'i') or re:test(@id, 'faq', 'i')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+
+
+def _faq_boxes(tree: HtmlElement) -> list[HtmlElement]:
+    """The outermost containers named as questions and answers ("faq", "FaqSection")."""
+    boxes = _FAQ_BOXES(tree)
+    inner = {element for box in boxes for element in box.iterdescendants()}
+    return [box for box in boxes if box not in inner]
+
+
+def _masked_within(box: HtmlElement) -> list[HtmlElement]:
+    """What the box holds that trafilatura's discard rules would remove (an answer panel collapsed by a
+    style, an "expanded" toggle's class): parts of the answers. Not the box: one named as boilerplate
+    ("sidebar-faq") is the site's, not the article's."""
+    return list(dict.fromkeys(element for xpath in _MASKING_XPATHS for element in xpath(box)))
 
 
 def _by_tag(tree: HtmlElement, tags: tuple[str, ...]) -> dict[str, list[HtmlElement]]:
