@@ -934,6 +934,16 @@ def test_sections_of_a_heading_and_a_text_div_are_kept_but_a_lone_card_so_built_
     assert "inbox" not in record.text
 
 
+def test_answers_in_text_divs_under_bold_questions_are_kept() -> None:
+    questions = ["Does the late ferry run in winter?", "Can I bring a car?", "Where do I buy a ticket?"]
+    pairs = "".join(
+        f"<div><div><strong>{question}</strong></div><div>{answer}</div></div>"
+        for question, answer in zip(questions, LONG_STORY, strict=False)
+    )
+    record = _record(_unnamed_page(_paragraphs() + f"<div>{pairs}</div>"))
+    assert all(answer in record.text.split("\n\n") for answer in LONG_STORY[:3])
+
+
 def test_text_divs_shown_twice_for_two_screen_sizes_are_not_taken_for_paragraphs() -> None:
     points = [
         "The late ferry to the northern islands will keep running for another year after the board vote on Tuesday.",

@@ -292,13 +292,24 @@ def _wrap_loose_prose(tree: HtmlElement) -> None:
 
 
 def _is_section_text(div: HtmlElement) -> bool:
-    """A sentence-long text div right after a section heading (itself or in a wrapper of its own)."""
+    """A sentence-long text div right after a section heading (itself or in a wrapper of its own), or
+    after a bold label alone in its element (a question over its answer)."""
     previous = div.getprevious()
     if previous is None or len(div.text_content()) <= rules.LOOSE_SENTENCE_MIN_CHARS:
         return False
+    if _is_bold_label(previous):
+        return True
     if previous.tag not in rules.SUBHEADING_TAGS and len(previous) == 1 and not (previous.text or "").strip():
         previous = previous[0]
     return previous.tag in rules.SUBHEADING_TAGS
+
+
+def _is_bold_label(element: HtmlElement) -> bool:
+    """An element holding bold text alone ("<div><strong>Question?</strong></div>"): a heading but for
+    its tag."""
+    if len(element) != 1 or (element.text or "").strip():
+        return False
+    return element[0].tag in rules.BOLD_TAGS and not (element[0].tail or "").strip()
 
 
 def _holder(text: _ElementUnicodeResult) -> HtmlElement | None:

@@ -665,6 +665,7 @@ COMMENT_THREAD_SHARE = 0.8
 AVATAR_THREAD_MAX_PARAGRAPH_SHARE = 0.5
 # Section headings of the page's markup (below its <h1>).
 SUBHEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
+BOLD_TAGS = ("strong", "b")
 # A text run this long is a sentence of prose, not a label or a menu entry.
 LOOSE_SENTENCE_MIN_CHARS = 100
 # Prose outside paragraph elements (prune._wrap_loose_prose): text nodes longer than LOOSE_TEXT_MIN_CHARS
