@@ -1210,6 +1210,17 @@ def test_a_category_menu_with_post_counts_is_dropped_but_not_a_list_of_figures()
     assert "Passengers: 41,000" in record.text
 
 
+def test_a_list_of_recent_posts_with_their_dates_is_dropped_but_not_a_list_of_dated_events() -> None:
+    posts = ("Winter timetable for the island ferries", "New terminal opens at the north quay", "Fares frozen for 2026")
+    recent = "".join(
+        f"<li><a href='/news/{index}'>{title}</a> - January {index + 10}, 2026</li>" for index, title in enumerate(posts)
+    )
+    events = "<ul><li>Board vote - March 2, 2026</li><li>Terminal opening - May 1, 2026</li></ul>"
+    record = _record(_page(_paragraphs(*LONG_STORY[:3]) + events + f"<ul>{recent}</ul>"))
+    assert "Winter timetable" not in record.text
+    assert "Board vote - March 2, 2026" in record.text
+
+
 def test_a_declared_article_beside_a_longer_ticker_of_cut_off_teasers_is_kept_without_it_but_a_teaser_list_is_a_listing() -> None:
     ticker = "".join(
         f"<li><a href='/news/{number}'>Harbour news item {number}: the council met again on Tuesday evening to "

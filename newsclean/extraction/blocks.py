@@ -363,7 +363,8 @@ def _introduces_list(block: Block) -> bool:
 
 def _is_link_list(block: Block, page: PageContext) -> bool:
     return block.kind == "list" and len(block.items) >= 2 and all(
-        _is_list_teaser(item, page) or _is_counted_link(item, page) for item in block.items
+        _is_list_teaser(item, page) or _is_counted_link(item, page) or _is_dated_link(item, page)
+        for item in block.items
     )
 
 
@@ -371,6 +372,12 @@ def _is_counted_link(item: Block, page: PageContext) -> bool:
     """A link and the count of what it leads to: a category or archive menu ("Sports (1379)")."""
     counted = rules.COUNTED_LINK_RE.match(item.text)
     return counted is not None and fold(counted.group(1)) in page.link_texts
+
+
+def _is_dated_link(item: Block, page: PageContext) -> bool:
+    """A link and the date of what it leads to ("A Mindful Approach - January 13, 2020")."""
+    dated = rules.DATED_LINK_RE.match(item.text)
+    return dated is not None and _is_date_part(dated.group(2)) and fold(dated.group(1)) in page.link_texts
 
 
 def _is_list_teaser(item: Block, page: PageContext) -> bool:

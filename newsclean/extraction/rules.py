@@ -404,6 +404,8 @@ def is_furniture(text: str) -> bool:
 
 # A list item that is a link and a count after it: a category or archive menu with post counts.
 COUNTED_LINK_RE = re.compile(r"^(.*?\w)(?:\s*\(\d[\d,.]*\)|\s*\[\d[\d,.]*\]|\s+\d[\d,.]*)$")
+# A list item that is a link and, after a dash or bar, the date of what it leads to: a recent-posts list.
+DATED_LINK_RE = re.compile(r"^(.*\S)\s+[-–—|]\s+(\S.*)$")
 LINK_ROW_RE = re.compile(r"^[^|•·]{1,40}(?:\s[|•·]\s[^|•·]{1,40}){2,}$")
 LINK_ROW_SEPARATOR_RE = re.compile(r"\s[|•·]\s")
 # Comma-separated lists of links ("tag one, tag two, tag three"): tag and keyword rows.
