@@ -688,6 +688,15 @@ def test_a_templates_lorem_ipsum_placeholder_text_is_dropped() -> None:
     assert "Lorem ipsum" not in record.text
 
 
+def test_a_templates_lorem_ipsum_heading_and_numbered_list_items_are_dropped_but_not_a_sentence_about_them() -> None:
+    about = "Lorem ipsum is the filler text that the harbour board's printers set in the draft timetables."
+    placeholders = "<h3>Lorem Ipsum</h3><ul><li>Lorem ipsum 1</li><li>Lorem ipsum 2</li><li>Lorem ipsum 3</li></ul>"
+    record = _record(_page(_paragraphs(about) + placeholders))
+    assert about in record.text
+    assert "Lorem ipsum 2" not in record.text
+    assert "Lorem Ipsum" not in record.text
+
+
 def test_a_bio_closing_the_body_that_opens_with_the_bylines_name_is_dropped() -> None:
     bio = (
         "Ann Example (@annexample) covers the harbour and the islands for the Island Post. She worked as a "

@@ -465,8 +465,11 @@ AUTHOR_NAME_MAX_WORDS = 4
 AUTHORS_MAX = 3
 
 # A lone identifier-like token left by ad placeholders and widgets ("spot_img"), and a template's
-# placeholder text ("Lorem ipsum dolor sit amet, ...").
-PLACEHOLDER_RE = re.compile(r"^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|(?i:lorem ipsum dolor sit amet)\b)")
+# placeholder text ("Lorem ipsum dolor sit amet, ...", a heading or list items "Lorem ipsum 1").
+_LOREM_IPSUM_LINE = r"(?i:lorem ipsum)(?:\s+\d+)?"
+PLACEHOLDER_RE = re.compile(
+    rf"^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|(?i:lorem ipsum dolor sit amet)\b|{_LOREM_IPSUM_LINE}(?:\n{_LOREM_IPSUM_LINE})*$)"
+)
 
 # A block that is one web address ("https://github.com/a/b", "www.example.org/report"), maybe after a
 # label of a word or two ("Website: https://...", "Registration: https://...").
