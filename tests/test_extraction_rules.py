@@ -697,6 +697,18 @@ def test_a_templates_lorem_ipsum_heading_and_numbered_list_items_are_dropped_but
     assert "Lorem Ipsum" not in record.text
 
 
+def test_a_forms_status_messages_are_dropped_but_not_a_quoted_apology() -> None:
+    messages = [
+        "We're sorry. It looks like this option is not available. Please search for an address or a town instead.",
+        "Sorry, we couldn't find a match for this location. Please try again.",
+    ]
+    quoted = "“We’re sorry for the delays this winter,” the harbour master told the island council on Tuesday."
+    record = _record(_page(_paragraphs(quoted, *messages, *LONG_STORY[:2])))
+    assert quoted in record.text
+    assert "Please try again" not in record.text
+    assert "option is not available" not in record.text
+
+
 def test_a_bio_closing_the_body_that_opens_with_the_bylines_name_is_dropped() -> None:
     bio = (
         "Ann Example (@annexample) covers the harbour and the islands for the Island Post. She worked as a "

@@ -312,6 +312,14 @@ def drop_labels_and_placeholders(blocks: list[Block], page: PageContext) -> list
     return [b for b in blocks if not (rules.LABEL_RE.match(b.text) or rules.PLACEHOLDER_RE.match(b.text))]
 
 
+def drop_status_messages(blocks: list[Block], page: PageContext) -> list[Block]:
+    """A form's or widget's status messages, short blocks opening with an apology ("We're sorry. This
+    option is not available...")."""
+    return [
+        b for b in blocks if not (b.words <= rules.STATUS_MESSAGE_MAX_WORDS and rules.STATUS_MESSAGE_RE.match(b.text))
+    ]
+
+
 def drop_tag_lines(blocks: list[Block], page: PageContext) -> list[Block]:
     """ "Tags: ...", "Filed under: ..." lines, and tag clouds: paragraphs of words nearly each of which is
     in a short link of the page, with no sentence among them."""
@@ -788,6 +796,7 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_standfirst_heading,
     drop_site_boilerplate,
     drop_labels_and_placeholders,
+    drop_status_messages,
     drop_tag_lines,
     drop_related_sections,
     drop_teaser_pairs,

@@ -370,6 +370,17 @@ KICKER_MAX_WORDS = 3
 SENTENCE_END_RE = re.compile(r"[.!?…:;\"”’»)。！？」』]\s*$")
 BYLINE_MAX_WORDS = 12
 
+# A form's or a widget's status message, left in the page for a script to show: a short block opening
+# with an apology ("We're sorry. It looks like this option is not available...", "Sorry, we couldn't find a
+# match for this location. Please try again.").
+STATUS_APOLOGIES = (
+    "we're sorry", "we’re sorry", "we are sorry", "sorry, we", "sorry, this", "sorry, no", "sorry, something",
+    "oops", "es tut uns leid", "leider konnten wir", "nous sommes désolés", "désolé, ", "lo sentimos",
+    "ci dispiace", "het spijt ons",
+)
+STATUS_MESSAGE_RE = re.compile(rf"^(?:{_alt(STATUS_APOLOGIES)})", re.IGNORECASE)
+STATUS_MESSAGE_MAX_WORDS = 40
+
 # Site furniture that trafilatura keeps when no markup marks it: copyright lines,
 # cookie notices, pipe-separated link rows, closed-comment notes, official-site banners.
 FURNITURE_PHRASES = (
