@@ -122,6 +122,17 @@ def test_a_related_heading_closing_the_body_and_inline_related_post_links_are_dr
     assert record.text.endswith(PARAGRAPHS[-1])
 
 
+def test_related_post_links_set_in_square_brackets_are_dropped_but_not_a_bracketed_note() -> None:
+    note = "[Read more about the vote in the board's minutes, which list every member's reasons for the extension.] Fares stay."
+    record = _record(_page(_paragraphs(
+        "[Read more: Harbour fees rise in spring]", "[ Also read The north quay terminal opens in May ]", note,
+        *LONG_STORY[:2],
+    )))
+    assert "Harbour fees" not in record.text
+    assert "north quay terminal opens" not in record.text
+    assert note in record.text
+
+
 def test_widget_messages_after_the_story_and_a_closing_source_line_are_dropped() -> None:
     record = _record(_page(_paragraphs(
         "Write to Ann Example at ann.example@islandpost.example",

@@ -147,8 +147,12 @@ def introduces_list(text: str) -> bool:
     )
 
 
-# "À lire aussi : <headline>", "Read more: <headline>": a link to another article inside the body.
-RELATED_INLINE_RE = re.compile(rf"^[»›→►▶]*\s*(?:{_alt(RELATED_HEADINGS)})\s*[:：–—-]\s*\S", re.IGNORECASE)
+# "À lire aussi : <headline>", "Read more: <headline>": a link to another article inside the body; also
+# set in square brackets, with or without a colon ("[Read more: <headline>]", "[ Also read <headline> ]").
+RELATED_INLINE_RE = re.compile(
+    rf"^(?:[»›→►▶]*\s*(?:{_alt(RELATED_HEADINGS)})\s*[:：–—-]\s*\S|\[\s*(?:{_alt(RELATED_HEADINGS)})\b[^\[\]]*\]$)",
+    re.IGNORECASE,
+)
 RELATED_INLINE_MAX_WORDS = 30
 # Labels that introduce a link to another article inline ("DON'T MISS: ...", "WATCH: ...").
 PROMO_LABELS = ("don't miss", "don’t miss", "dont miss", "see more", "see also", "watch", "read", "more", "listen",
