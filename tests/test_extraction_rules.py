@@ -109,6 +109,17 @@ def test_reading_time_and_written_out_date_lines_above_the_body_are_dropped() ->
         assert record.text.startswith(PARAGRAPHS[0]), line
 
 
+def test_a_long_review_credit_above_the_body_is_dropped_but_not_one_inside_the_story() -> None:
+    credit = (
+        "Reviewed by Ann Example, MD, Editor in Chief, Island Health Watch; Editorial Advisory Board Member, "
+        "Island Health Publishing; Contributor"
+    )
+    inside = "Reviewed by the harbour board in March, the timetable kept the late crossings on weekdays."
+    record = _record(_page(f"<p>{credit}</p>" + _paragraphs(inside)))
+    assert record.text.startswith(PARAGRAPHS[0])
+    assert inside in record.text
+
+
 def test_tag_lines_and_comma_separated_tag_links_are_dropped() -> None:
     tags = ", ".join(f"<a href='/tag/{tag}'>{tag}</a>" for tag in ("ferries", "islands", "harbour", "timetables"))
     record = _record(_page(_paragraphs() + f"<p>{tags}</p><p>Filed under: Transport | Islands</p>"))

@@ -564,9 +564,12 @@ def _is_tail_credit(block: Block) -> bool:
 
 
 def drop_top_metadata_lines(blocks: list[Block], page: PageContext) -> list[Block]:
-    """Byline, date line and reading time among the first blocks of the body."""
+    """Byline, date line, review credit and reading time among the first blocks of the body."""
     head = blocks[: rules.TOP_OF_BODY_BLOCKS]
-    kept_head = [b for b in head if not (_is_metadata_line(b) or _is_kicker(b, page) or _is_author_line(b, page))]
+    kept_head = [
+        b for b in head
+        if not (_is_metadata_line(b) or _is_kicker(b, page) or _is_author_line(b, page) or _is_review_credit(b))
+    ]
     return kept_head + blocks[rules.TOP_OF_BODY_BLOCKS :]
 
 
@@ -601,6 +604,11 @@ def _is_author_line(block: Block, page: PageContext) -> bool:
         return True
     text = fold(rules.BYLINE_PREFIX_RE.sub("", block.text, count=1))
     return any(text.startswith(fold(name)) for name in page.authors if len(name.split()) > 1)
+
+
+def _is_review_credit(block: Block) -> bool:
+    """ "Reviewed by Ann Example, MD, Editor in Chief, ..." """
+    return block.words <= rules.REVIEW_CREDIT_MAX_WORDS and bool(rules.REVIEW_CREDIT_RE.match(block.text))
 
 
 def _is_metadata_part(text: str) -> bool:

@@ -370,6 +370,15 @@ DATE_CORE_RE = re.compile(
     rf"(?<!\w)(?:{_alt(MONTH_NAMES)})(?!\w)|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\b(?:19|20)\d\d\b", re.IGNORECASE
 )
 TOP_OF_BODY_BLOCKS = 4
+# A review credit above the body, however long the reviewer's titles ("Reviewed by Ann Example, MD, Editor in
+# Chief, ...; Editorial Advisory Board Member, ..."): the page's metadata, not its story.
+REVIEW_CREDITS = (
+    "reviewed by", "medically reviewed by", "expert reviewed by", "fact checked by", "fact-checked by",
+    "geprüft von", "fachlich geprüft von", "relu par", "vérifié par", "revisado por", "revisionato da",
+    "gecontroleerd door",
+)
+REVIEW_CREDIT_RE = re.compile(rf"^(?:{_alt(REVIEW_CREDITS)})\s+\S", re.IGNORECASE)
+REVIEW_CREDIT_MAX_WORDS = 40
 KICKER_MAX_WORDS = 3
 SENTENCE_END_RE = re.compile(r"[.!?…:;\"”’»)。！？」』]\s*$")
 BYLINE_MAX_WORDS = 12
