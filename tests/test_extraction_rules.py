@@ -1034,6 +1034,18 @@ def test_steps_in_collapsed_accordion_panels_are_kept() -> None:
         assert step in text
 
 
+def test_a_long_paragraph_whose_class_says_embed_is_kept_but_not_a_hidden_one() -> None:
+    callout = (
+        "With these crossing figures the board can plan the winter timetable, keeping the late boats on the "
+        "busiest nights and cutting those that sailed nearly empty."
+    )
+    hidden = "This hidden copy of the callout is only shown to readers who open the print version of the page."
+    body = _paragraphs() + f"<p class='c-block-quote-embed-06'>{callout}</p><p class='quote-embed hide'>{hidden}</p>"
+    text = _record(_page(body + _paragraphs(*LONG_STORY[:2]))).text
+    assert callout in text
+    assert hidden not in text
+
+
 def test_criteria_listed_in_an_accordion_whose_style_names_an_icon_are_kept() -> None:
     criteria = [
         "Frequency (40%): how often the crossing runs after eight in the evening, counted over a full week of the summer timetable.",

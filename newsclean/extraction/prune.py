@@ -416,12 +416,14 @@ _HOLDS_CONTENT = f"[.//table or count(.//p | .//li) >= {rules.CONTENT_BOX_MIN_PA
 _MASKED_BOXES = XPath(
     "//@class[contains(., 'mbed') or contains(., 'accordion')]"
     "/parent::*[self::div or self::section or self::span or self::p]"
-    f"{_HOLDS_CONTENT} | //details[@class][.//table or .//p]"
+    f"{_HOLDS_CONTENT} | //details[@class][.//table or .//p] | //p[contains(@class, 'mbed')]"
 )
+_ONE_PASSAGE_BOXES = ("details", "p")
 
 
 def _content_boxes(tree: HtmlElement) -> list[HtmlElement]:
-    """Visible embeds, accordions and collapsible boxes holding a table or paragraphs: content that
+    """Visible embeds, accordions and collapsible boxes holding a table or paragraphs, and paragraphs
+    whose class says embed (a styled pull quote or callout, never a social post itself): content that
     trafilatura would discard for a class token such as "embed", "expandable" or an accordion's
     "…-icon-style-arrow" (not a social post, not a shop card)."""
     return [box for box in _MASKED_BOXES(tree) if _is_content_box(box)]
@@ -434,7 +436,7 @@ def _is_content_box(box: HtmlElement) -> bool:
         return False
     if box.find(".//table") is not None:
         return True
-    minimum = rules.DETAILS_BOX_MIN_PARAGRAPHS if box.tag == "details" else rules.CONTENT_BOX_MIN_PARAGRAPHS
+    minimum = rules.ONE_PASSAGE_BOX_MIN_PARAGRAPHS if box.tag in _ONE_PASSAGE_BOXES else rules.CONTENT_BOX_MIN_PARAGRAPHS
     return _long_passages(box) >= minimum
 
 

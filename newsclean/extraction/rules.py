@@ -599,8 +599,9 @@ HIDDEN_CLASS_TOKEN_RE = re.compile(r"(?:^|\s)(?:hide|hidden|d-none|is-hidden)(?:
 CONTENT_BOX_MIN_PARAGRAPHS = 2
 # A streamed part's placeholder is followed by its fallback: a skeleton or a "Loading paragraph..." line.
 STREAM_FALLBACK_MAX_WORDS = 3
-# A <details> box is never a social embed: one answer paragraph under its summary is article text (an FAQ).
-DETAILS_BOX_MIN_PARAGRAPHS = 1
+# A <details> box is never a social embed: one answer paragraph under its summary is article text (an FAQ);
+# nor is a <p> whose class says embed (a styled pull quote): one long passage is enough.
+ONE_PASSAGE_BOX_MIN_PARAGRAPHS = 1
 # Such boxes whose attributes name one of these are shop widgets (product cards), not article text.
 COMMERCE_BOX_TOKENS = ("product", "shop", "commerce", "affiliate", "buy")
 COMMERCE_BOX_RE = re.compile(_alt(COMMERCE_BOX_TOKENS), re.IGNORECASE)
