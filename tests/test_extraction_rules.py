@@ -49,6 +49,13 @@ def test_wire_credits_and_contact_lines_closing_the_story_are_dropped() -> None:
     assert "@islandpost.example" not in record.text
 
 
+def test_a_staff_line_with_its_publication_closing_the_story_is_dropped_but_not_a_sentence() -> None:
+    record = _record(_page(_paragraphs("Ann Example, Executive Editor, Island Health Watch")))
+    assert record.text.endswith(PARAGRAPHS[-1])
+    sentence = "Bo Sample, a former editor, said the crossings were the busiest since the war."
+    assert _record(_page(_paragraphs(sentence))).text.endswith(sentence)
+
+
 def test_a_credit_line_inside_the_story_is_kept() -> None:
     inner = "Reporting by the harbour board showed that the crossings were rarely late during the trial."
     record = _record(_page("".join(f"<p>{t}</p>" for t in [PARAGRAPHS[0], inner, *PARAGRAPHS[1:]])))

@@ -559,7 +559,10 @@ def _is_tail_credit(block: Block) -> bool:
         return False
     text = block.text
     return bool(
-        rules.TAIL_CREDIT_RE.search(text) or rules.CONTACT_ONLY_RE.match(text) or rules.AUTHOR_BIO_RE.match(text)
+        rules.TAIL_CREDIT_RE.search(text)
+        or rules.CONTACT_ONLY_RE.match(text)
+        or rules.AUTHOR_BIO_RE.match(text)
+        or rules.STAFF_LINE_RE.match(text)
     )
 
 

@@ -307,7 +307,8 @@ STAFF_ROLES = ("writer", "correspondent", "reporter", "editor", "columnist", "co
 NEWS_AGENCIES = ("associated press", "the associated press", "ap", "reuters", "afp", "bloomberg", "dpa", "efe",
                  "ansa", "anp", "press association", "pa")
 STAFF_LINE_RE = re.compile(
-    rf"^[^,.!?]{{3,60}},\s+(?:[^,.!?]{{0,40}}\b(?:{_alt(STAFF_ROLES)})(?:s|in|innen)?|{_alt(NEWS_AGENCIES)})\s*$",
+    rf"^[^,.!?]{{3,60}},\s+(?:[^,.!?]{{0,40}}\b(?:{_alt(STAFF_ROLES)})(?:s|in|innen)?(?:,\s+[^,.!?]{{2,60}})?"
+    rf"|{_alt(NEWS_AGENCIES)})\s*$",
     re.IGNORECASE,
 )
 READ_TIME_LABELS = (
