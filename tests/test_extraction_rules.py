@@ -1053,6 +1053,16 @@ def test_a_long_paragraph_whose_class_says_embed_is_kept_but_not_a_hidden_one() 
     assert hidden not in text
 
 
+def test_an_answer_in_a_collapse_panel_hidden_by_its_style_is_kept() -> None:
+    answer = "Yes: the late ferry runs all winter, though storms cancel a crossing or two in most months of the year."
+    accordion = (
+        "<div class='chakra-accordion'><div class='chakra-accordion__item'><h3>Does it run in winter?</h3>"
+        "<div class='chakra-collapse' style='overflow:hidden;display:none;opacity:0;height:0px'>"
+        f"<div class='chakra-accordion__panel'><p>{answer}</p></div></div></div></div>"
+    )
+    assert answer in _record(_page(_paragraphs() + accordion)).text
+
+
 def test_criteria_listed_in_an_accordion_whose_style_names_an_icon_are_kept() -> None:
     criteria = [
         "Frequency (40%): how often the crossing runs after eight in the evening, counted over a full week of the summer timetable.",

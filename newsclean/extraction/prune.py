@@ -443,6 +443,8 @@ def _is_content_box(box: HtmlElement) -> bool:
 _COLLAPSED_PANELS = XPath(
     "//@class[contains(., 'accordion') or contains(., 'collaps')][contains(., 'hidden') or contains(., 'collapsed')]"
     "/parent::*[.//p or .//li or .//table]"
+    " | //@style[contains(translate(., ' ', ''), 'display:none')]"
+    "/parent::*[contains(@class, 'accordion') or contains(@class, 'collaps')][.//p or .//li or .//table]"
     " | //@aria-hidden[. = 'true']"
     "/parent::*[preceding-sibling::*[1][self::h2 or self::h3 or self::h4 or self::h5 or self::button]]"
 )
@@ -450,10 +452,14 @@ _COLLAPSED_PANELS = XPath(
 (the answer a reader opens under its question, in an accordion that no class names), in one pass."""
 
 
+_HIDING_STYLE_RE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+
+
 def _is_collapsed_panel(panel: HtmlElement) -> bool:
     """A panel of the first kind; one of the second kind is shown when it holds a long passage."""
     names = panel.get("class", "")
-    return ("accordion" in names or "collaps" in names) and ("hidden" in names or "collapsed" in names)
+    hidden = "hidden" in names or "collapsed" in names or _HIDING_STYLE_RE.search(panel.get("style", "")) is not None
+    return ("accordion" in names or "collaps" in names) and hidden
 
 
 def _show(panel: HtmlElement) -> None:
@@ -461,6 +467,8 @@ def _show(panel: HtmlElement) -> None:
     panel.set("class", " ".join(t for t in panel.get("class", "").split() if "hidden" not in t and t != "collapsed"))
     for name in ("hidden", "aria-hidden"):
         panel.attrib.pop(name, None)
+    if _HIDING_STYLE_RE.search(panel.get("style", "")):
+        del panel.attrib["style"]
 
 
 _FAQ_BOXES = XPath(
