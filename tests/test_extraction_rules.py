@@ -1053,6 +1053,20 @@ def test_a_long_paragraph_whose_class_says_embed_is_kept_but_not_a_hidden_one() 
     assert hidden not in text
 
 
+def test_a_panel_of_tool_switches_is_dropped_but_not_a_checklist() -> None:
+    tools = ("Timetable Explorer", "Fare Finder", "Berth Watch", "Tide Tables")
+    rows = "".join(
+        f"<div class='row'><label class='switch'><input type='checkbox' id='tool{index}-toggle'></label>"
+        f"<span>{tool}</span> <em>(<a href='/about/{index}'>What is {tool}?</a>)</em></div>"
+        for index, tool in enumerate(tools)
+    )
+    steps = ("Book the late crossing a day ahead", "Arrive thirty minutes early", "Keep your island card at hand")
+    checklist = "<ul>" + "".join(f"<li><input type='checkbox'> {step}</li>" for step in steps) + "</ul>"
+    record = _record(_page(_paragraphs() + checklist + f"<div class='tools'>{rows}</div>"))
+    assert "Fare Finder" not in record.text
+    assert "Arrive thirty minutes early" in record.text
+
+
 def test_an_answer_in_a_collapse_panel_hidden_by_its_style_is_kept() -> None:
     answer = "Yes: the late ferry runs all winter, though storms cancel a crossing or two in most months of the year."
     accordion = (

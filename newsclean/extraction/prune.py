@@ -46,6 +46,8 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
             _drop(element)
     for widget in _prompt_widgets(tree):
         _drop(widget)
+    for panel in _toggle_panels(tree):
+        _drop(panel)
     for card in _hover_cards(tree):
         _drop(card)
     for thread in _comment_threads(tree, with_replies=bool(rules.REPLY_LABELS & link_texts)):
@@ -640,6 +642,32 @@ def _prompt_widgets(tree: HtmlElement) -> list[HtmlElement]:
             if widget is not None:
                 widgets.append(widget)
     return widgets
+
+
+_SWITCH = (
+    "input[@type = 'checkbox' or @type = 'radio'][@role = 'switch' or contains(@class, 'toggle') or "
+    "contains(@id, 'toggle') or contains(@class, 'switch') or ancestor::label[contains(@class, 'switch')]]"
+)
+_SWITCH_HOLDERS = XPath(
+    f"//*[self::div or self::section or self::form or self::fieldset or self::ul]"
+    f"[count(.//{_SWITCH}) >= {rules.TOGGLE_PANEL_MIN_CONTROLS}]"
+)
+_SWITCHES = XPath(f".//{_SWITCH}")
+
+
+def _toggle_panels(tree: HtmlElement) -> list[HtmlElement]:
+    """The outermost containers made of on/off switches with their labels (a settings or tools panel):
+    few words per switch and no more than PRUNE_MAX_LONG_PARAGRAPHS long paragraphs, not an article
+    that they sit in. Plain checkboxes are left alone: a checklist or a recipe's ingredients have them."""
+    panels: list[HtmlElement] = []
+    for holder in _SWITCH_HOLDERS(tree):
+        if any(panel in holder.iterancestors() for panel in panels):
+            continue
+        controls = len(_SWITCHES(holder))
+        dense = _at_most_words(holder.text_content(), controls * rules.TOGGLE_PANEL_MAX_WORDS_PER_CONTROL)
+        if dense and _long_paragraphs(holder) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
+            panels.append(holder)
+    return panels
 
 
 def _at_most_words(text: str, limit: int) -> bool:

@@ -288,6 +288,10 @@ PROMPT_MAX_WORDS = 30
 EDGE_PROMPT_MAX_WORDS = 60
 # A container holding several real paragraphs is never pruned, whatever its class says.
 PRUNE_MAX_LONG_PARAGRAPHS = 2
+# A container of this many on/off switches or more (checkbox or radio inputs named or labelled as a toggle or
+# switch), with at most this many words per switch, is a settings or tools panel.
+TOGGLE_PANEL_MIN_CONTROLS = 3
+TOGGLE_PANEL_MAX_WORDS_PER_CONTROL = 20
 # A short prompt element ("Download our app") takes its whole small widget with it.
 PROMPT_TRIGGER_MAX_WORDS = 12
 WIDGET_MAX_WORDS = 60
