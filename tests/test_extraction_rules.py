@@ -1053,6 +1053,21 @@ def test_a_long_paragraph_whose_class_says_embed_is_kept_but_not_a_hidden_one() 
     assert hidden not in text
 
 
+def test_a_republish_dialog_with_a_copy_of_the_story_is_dropped() -> None:
+    guide = [
+        "We are happy for our stories to be shared, and encourage you to republish them for your audience as they are.",
+        "For the byline, please use the writer's name and ours, and include a link back to the story at the top.",
+    ]
+    dialog = (
+        "<div class='modal' role='dialog' aria-modal='true'><h2>Republish this story</h2>"
+        + "".join(f"<p>{text}</p>" for text in guide)
+        + f"<div><h1>Night ferry to the islands extended</h1><p>{PARAGRAPHS[0]}</p></div></div>"
+    )
+    record = _record(_page(_paragraphs(*LONG_STORY[:3]) + dialog))
+    assert "republish" not in record.text
+    assert record.text.count(PARAGRAPHS[0]) == 1
+
+
 def test_a_panel_of_tool_switches_is_dropped_but_not_a_checklist() -> None:
     tools = ("Timetable Explorer", "Fare Finder", "Berth Watch", "Tide Tables")
     rows = "".join(

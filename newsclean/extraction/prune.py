@@ -48,6 +48,8 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
         _drop(widget)
     for panel in _toggle_panels(tree):
         _drop(panel)
+    for dialog in _dialogs(tree):
+        _drop(dialog)
     for card in _hover_cards(tree):
         _drop(card)
     for thread in _comment_threads(tree, with_replies=bool(rules.REPLY_LABELS & link_texts)):
@@ -668,6 +670,21 @@ def _toggle_panels(tree: HtmlElement) -> list[HtmlElement]:
         if dense and _long_paragraphs(holder) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
             panels.append(holder)
     return panels
+
+
+_DIALOGS = XPath("//body//*[@role = 'dialog' or @role = 'alertdialog' or @aria-modal = 'true']")
+
+
+def _dialogs(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements marked as dialogs (a <div role="dialog">, as a <dialog> is) that hold long paragraphs: boxes
+    a script opens over the page (a "Republish this story" guide with its copy of the story, a sign-up or
+    settings form), not the article, unless one holds most of the page's paragraph text. A dialog of a
+    line or two (a popover, a cookie notice) is left to the block rules."""
+    dialogs = [dialog for dialog in _DIALOGS(tree) if _long_paragraphs(dialog) >= rules.DIALOG_MIN_LONG_PARAGRAPHS]
+    if not dialogs:
+        return []
+    page_words = paragraph_words(tree)
+    return [dialog for dialog in dialogs if paragraph_words(dialog) < rules.DIALOG_MAX_SHARE * page_words]
 
 
 def _at_most_words(text: str, limit: int) -> bool:

@@ -292,6 +292,10 @@ PRUNE_MAX_LONG_PARAGRAPHS = 2
 # switch), with at most this many words per switch, is a settings or tools panel.
 TOGGLE_PANEL_MIN_CONTROLS = 3
 TOGGLE_PANEL_MAX_WORDS_PER_CONTROL = 20
+# An element marked as a dialog and holding this many long paragraphs is pruned, unless it holds this share
+# of the page's paragraph words.
+DIALOG_MIN_LONG_PARAGRAPHS = 2
+DIALOG_MAX_SHARE = 0.5
 # A short prompt element ("Download our app") takes its whole small widget with it.
 PROMPT_TRIGGER_MAX_WORDS = 12
 WIDGET_MAX_WORDS = 60
