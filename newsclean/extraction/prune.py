@@ -440,7 +440,8 @@ def _is_content_box(box: HtmlElement) -> bool:
         return False
     if box.find(".//table") is not None:
         return True
-    minimum = rules.ONE_PASSAGE_BOX_MIN_PARAGRAPHS if box.tag in _ONE_PASSAGE_BOXES else rules.CONTENT_BOX_MIN_PARAGRAPHS
+    one_passage = box.tag in _ONE_PASSAGE_BOXES
+    minimum = rules.ONE_PASSAGE_BOX_MIN_PARAGRAPHS if one_passage else rules.CONTENT_BOX_MIN_PARAGRAPHS
     return _long_passages(box) >= minimum
 
 

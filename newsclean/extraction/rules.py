@@ -501,7 +501,8 @@ AUTHORS_MAX = 3
 # placeholder text ("Lorem ipsum dolor sit amet, ...", a heading or list items "Lorem ipsum 1").
 _LOREM_IPSUM_LINE = r"(?i:lorem ipsum)(?:\s+\d+)?"
 PLACEHOLDER_RE = re.compile(
-    rf"^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|(?i:lorem ipsum dolor sit amet)\b|{_LOREM_IPSUM_LINE}(?:\n{_LOREM_IPSUM_LINE})*$)"
+    rf"^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|(?i:lorem ipsum dolor sit amet)\b"
+    rf"|{_LOREM_IPSUM_LINE}(?:\n{_LOREM_IPSUM_LINE})*$)"
 )
 
 # A block that is one web address ("https://github.com/a/b", "www.example.org/report"), maybe after a
