@@ -49,6 +49,13 @@ def test_wire_credits_and_contact_lines_closing_the_story_are_dropped() -> None:
     assert "@islandpost.example" not in record.text
 
 
+def test_a_staff_line_with_its_publication_closing_the_story_is_dropped_but_not_a_sentence() -> None:
+    record = _record(_page(_paragraphs("Ann Example, Executive Editor, Island Health Watch")))
+    assert record.text.endswith(PARAGRAPHS[-1])
+    sentence = "Bo Sample, a former editor, said the crossings were the busiest since the war."
+    assert _record(_page(_paragraphs(sentence))).text.endswith(sentence)
+
+
 def test_a_credit_line_inside_the_story_is_kept() -> None:
     inner = "Reporting by the harbour board showed that the crossings were rarely late during the trial."
     record = _record(_page("".join(f"<p>{t}</p>" for t in [PARAGRAPHS[0], inner, *PARAGRAPHS[1:]])))
@@ -109,6 +116,17 @@ def test_reading_time_and_written_out_date_lines_above_the_body_are_dropped() ->
         assert record.text.startswith(PARAGRAPHS[0]), line
 
 
+def test_a_long_review_credit_above_the_body_is_dropped_but_not_one_inside_the_story() -> None:
+    credit = (
+        "Reviewed by Ann Example, MD, Editor in Chief, Island Health Watch; Editorial Advisory Board Member, "
+        "Island Health Publishing; Contributor"
+    )
+    inside = "Reviewed by the harbour board in March, the timetable kept the late crossings on weekdays."
+    record = _record(_page(f"<p>{credit}</p>" + _paragraphs(inside)))
+    assert record.text.startswith(PARAGRAPHS[0])
+    assert inside in record.text
+
+
 def test_tag_lines_and_comma_separated_tag_links_are_dropped() -> None:
     tags = ", ".join(f"<a href='/tag/{tag}'>{tag}</a>" for tag in ("ferries", "islands", "harbour", "timetables"))
     record = _record(_page(_paragraphs() + f"<p>{tags}</p><p>Filed under: Transport | Islands</p>"))
@@ -120,6 +138,17 @@ def test_tag_lines_and_comma_separated_tag_links_are_dropped() -> None:
 def test_a_related_heading_closing_the_body_and_inline_related_post_links_are_dropped() -> None:
     record = _record(_page(_paragraphs("Related post: Harbour fees rise in spring") + "<h3>You may also like:</h3>"))
     assert record.text.endswith(PARAGRAPHS[-1])
+
+
+def test_related_post_links_set_in_square_brackets_are_dropped_but_not_a_bracketed_note() -> None:
+    note = "[Read more about the vote in the board's minutes, which list every member's reasons for the extension.] Fares stay."
+    record = _record(_page(_paragraphs(
+        "[Read more: Harbour fees rise in spring]", "[ Also read The north quay terminal opens in May ]", note,
+        *LONG_STORY[:2],
+    )))
+    assert "Harbour fees" not in record.text
+    assert "north quay terminal opens" not in record.text
+    assert note in record.text
 
 
 def test_widget_messages_after_the_story_and_a_closing_source_line_are_dropped() -> None:
@@ -688,6 +717,27 @@ def test_a_templates_lorem_ipsum_placeholder_text_is_dropped() -> None:
     assert "Lorem ipsum" not in record.text
 
 
+def test_a_templates_lorem_ipsum_heading_and_numbered_list_items_are_dropped_but_not_a_sentence_about_them() -> None:
+    about = "Lorem ipsum is the filler text that the harbour board's printers set in the draft timetables."
+    placeholders = "<h3>Lorem Ipsum</h3><ul><li>Lorem ipsum 1</li><li>Lorem ipsum 2</li><li>Lorem ipsum 3</li></ul>"
+    record = _record(_page(_paragraphs(about) + placeholders))
+    assert about in record.text
+    assert "Lorem ipsum 2" not in record.text
+    assert "Lorem Ipsum" not in record.text
+
+
+def test_a_forms_status_messages_are_dropped_but_not_a_quoted_apology() -> None:
+    messages = [
+        "We're sorry. It looks like this option is not available. Please search for an address or a town instead.",
+        "Sorry, we couldn't find a match for this location. Please try again.",
+    ]
+    quoted = "“We’re sorry for the delays this winter,” the harbour master told the island council on Tuesday."
+    record = _record(_page(_paragraphs(quoted, *messages, *LONG_STORY[:2])))
+    assert quoted in record.text
+    assert "Please try again" not in record.text
+    assert "option is not available" not in record.text
+
+
 def test_a_bio_closing_the_body_that_opens_with_the_bylines_name_is_dropped() -> None:
     bio = (
         "Ann Example (@annexample) covers the harbour and the islands for the Island Post. She worked as a "
@@ -934,6 +984,16 @@ def test_sections_of_a_heading_and_a_text_div_are_kept_but_a_lone_card_so_built_
     assert "inbox" not in record.text
 
 
+def test_answers_in_text_divs_under_bold_questions_are_kept() -> None:
+    questions = ["Does the late ferry run in winter?", "Can I bring a car?", "Where do I buy a ticket?"]
+    pairs = "".join(
+        f"<div><div><strong>{question}</strong></div><div>{answer}</div></div>"
+        for question, answer in zip(questions, LONG_STORY, strict=False)
+    )
+    record = _record(_unnamed_page(_paragraphs() + f"<div>{pairs}</div>"))
+    assert all(answer in record.text.split("\n\n") for answer in LONG_STORY[:3])
+
+
 def test_text_divs_shown_twice_for_two_screen_sizes_are_not_taken_for_paragraphs() -> None:
     points = [
         "The late ferry to the northern islands will keep running for another year after the board vote on Tuesday.",
@@ -981,6 +1041,57 @@ def test_steps_in_collapsed_accordion_panels_are_kept() -> None:
         assert step in text
 
 
+def test_a_long_paragraph_whose_class_says_embed_is_kept_but_not_a_hidden_one() -> None:
+    callout = (
+        "With these crossing figures the board can plan the winter timetable, keeping the late boats on the "
+        "busiest nights and cutting those that sailed nearly empty."
+    )
+    hidden = "This hidden copy of the callout is only shown to readers who open the print version of the page."
+    body = _paragraphs() + f"<p class='c-block-quote-embed-06'>{callout}</p><p class='quote-embed hide'>{hidden}</p>"
+    text = _record(_page(body + _paragraphs(*LONG_STORY[:2]))).text
+    assert callout in text
+    assert hidden not in text
+
+
+def test_a_republish_dialog_with_a_copy_of_the_story_is_dropped() -> None:
+    guide = [
+        "We are happy for our stories to be shared, and encourage you to republish them for your audience as they are.",
+        "For the byline, please use the writer's name and ours, and include a link back to the story at the top.",
+    ]
+    dialog = (
+        "<div class='modal' role='dialog' aria-modal='true'><h2>Republish this story</h2>"
+        + "".join(f"<p>{text}</p>" for text in guide)
+        + f"<div><h1>Night ferry to the islands extended</h1><p>{PARAGRAPHS[0]}</p></div></div>"
+    )
+    record = _record(_page(_paragraphs(*LONG_STORY[:3]) + dialog))
+    assert "republish" not in record.text
+    assert record.text.count(PARAGRAPHS[0]) == 1
+
+
+def test_a_panel_of_tool_switches_is_dropped_but_not_a_checklist() -> None:
+    tools = ("Timetable Explorer", "Fare Finder", "Berth Watch", "Tide Tables")
+    rows = "".join(
+        f"<div class='row'><label class='switch'><input type='checkbox' id='tool{index}-toggle'></label>"
+        f"<span>{tool}</span> <em>(<a href='/about/{index}'>What is {tool}?</a>)</em></div>"
+        for index, tool in enumerate(tools)
+    )
+    steps = ("Book the late crossing a day ahead", "Arrive thirty minutes early", "Keep your island card at hand")
+    checklist = "<ul>" + "".join(f"<li><input type='checkbox'> {step}</li>" for step in steps) + "</ul>"
+    record = _record(_page(_paragraphs() + checklist + f"<div class='tools'>{rows}</div>"))
+    assert "Fare Finder" not in record.text
+    assert "Arrive thirty minutes early" in record.text
+
+
+def test_an_answer_in_a_collapse_panel_hidden_by_its_style_is_kept() -> None:
+    answer = "Yes: the late ferry runs all winter, though storms cancel a crossing or two in most months of the year."
+    accordion = (
+        "<div class='chakra-accordion'><div class='chakra-accordion__item'><h3>Does it run in winter?</h3>"
+        "<div class='chakra-collapse' style='overflow:hidden;display:none;opacity:0;height:0px'>"
+        f"<div class='chakra-accordion__panel'><p>{answer}</p></div></div></div></div>"
+    )
+    assert answer in _record(_page(_paragraphs() + accordion)).text
+
+
 def test_criteria_listed_in_an_accordion_whose_style_names_an_icon_are_kept() -> None:
     criteria = [
         "Frequency (40%): how often the crossing runs after eight in the evening, counted over a full week of the summer timetable.",
@@ -996,6 +1107,22 @@ def test_criteria_listed_in_an_accordion_whose_style_names_an_icon_are_kept() ->
     text = _record(_page(_paragraphs() + accordion)).text
     for criterion in criteria:
         assert criterion in text
+
+
+def test_answers_an_faq_box_collapses_or_marks_expanded_are_kept_but_not_such_boxes_elsewhere() -> None:
+    collapsed = "The night ferry takes bicycles on the car deck at no charge, though the racks hold twelve at most."
+    expanded = "Tickets bought online can be changed until an hour before sailing, at the quay office or by phone."
+    outside = "This expanded box repeats the timetable of the day crossings for readers who use the old page."
+    faq = (
+        "<section class='faq-section'><h2>Frequently asked questions</h2>"
+        f"<div class='faq-item'><h3>Can I take my bicycle?</h3><div style='display:none'><p>{collapsed}</p></div></div>"
+        f"<div class='faq-item'><h3>Can I change my ticket?</h3><div class='answer is-expanded'><p>{expanded}</p></div>"
+        "</div></section>"
+    )
+    text = _record(_page(_paragraphs() + faq + f"<div class='box-expanded'><p>{outside}</p></div>")).text
+    assert collapsed in text
+    assert expanded in text
+    assert outside not in text
 
 
 def test_an_answer_hidden_under_its_question_heading_is_shown_but_not_other_hidden_text() -> None:
@@ -1182,6 +1309,17 @@ def test_a_category_menu_with_post_counts_is_dropped_but_not_a_list_of_figures()
     record = _record(_page(_paragraphs(*LONG_STORY[:3]) + figures + f"<ul>{menu}</ul>"))
     assert "Weather Watch" not in record.text
     assert "Passengers: 41,000" in record.text
+
+
+def test_a_list_of_recent_posts_with_their_dates_is_dropped_but_not_a_list_of_dated_events() -> None:
+    posts = ("Winter timetable for the island ferries", "New terminal opens at the north quay", "Fares frozen for 2026")
+    recent = "".join(
+        f"<li><a href='/news/{index}'>{title}</a> - January {index + 10}, 2026</li>" for index, title in enumerate(posts)
+    )
+    events = "<ul><li>Board vote - March 2, 2026</li><li>Terminal opening - May 1, 2026</li></ul>"
+    record = _record(_page(_paragraphs(*LONG_STORY[:3]) + events + f"<ul>{recent}</ul>"))
+    assert "Winter timetable" not in record.text
+    assert "Board vote - March 2, 2026" in record.text
 
 
 def test_a_declared_article_beside_a_longer_ticker_of_cut_off_teasers_is_kept_without_it_but_a_teaser_list_is_a_listing() -> None:

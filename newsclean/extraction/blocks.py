@@ -312,6 +312,14 @@ def drop_labels_and_placeholders(blocks: list[Block], page: PageContext) -> list
     return [b for b in blocks if not (rules.LABEL_RE.match(b.text) or rules.PLACEHOLDER_RE.match(b.text))]
 
 
+def drop_status_messages(blocks: list[Block], page: PageContext) -> list[Block]:
+    """A form's or widget's status messages, short blocks opening with an apology ("We're sorry. This
+    option is not available...")."""
+    return [
+        b for b in blocks if not (b.words <= rules.STATUS_MESSAGE_MAX_WORDS and rules.STATUS_MESSAGE_RE.match(b.text))
+    ]
+
+
 def drop_tag_lines(blocks: list[Block], page: PageContext) -> list[Block]:
     """ "Tags: ...", "Filed under: ..." lines, and tag clouds: paragraphs of words nearly each of which is
     in a short link of the page, with no sentence among them."""
@@ -363,7 +371,8 @@ def _introduces_list(block: Block) -> bool:
 
 def _is_link_list(block: Block, page: PageContext) -> bool:
     return block.kind == "list" and len(block.items) >= 2 and all(
-        _is_list_teaser(item, page) or _is_counted_link(item, page) for item in block.items
+        _is_list_teaser(item, page) or _is_counted_link(item, page) or _is_dated_link(item, page)
+        for item in block.items
     )
 
 
@@ -371,6 +380,12 @@ def _is_counted_link(item: Block, page: PageContext) -> bool:
     """A link and the count of what it leads to: a category or archive menu ("Sports (1379)")."""
     counted = rules.COUNTED_LINK_RE.match(item.text)
     return counted is not None and fold(counted.group(1)) in page.link_texts
+
+
+def _is_dated_link(item: Block, page: PageContext) -> bool:
+    """A link and the date of what it leads to ("A Mindful Approach - January 13, 2020")."""
+    dated = rules.DATED_LINK_RE.match(item.text)
+    return dated is not None and _is_date_part(dated.group(2)) and fold(dated.group(1)) in page.link_texts
 
 
 def _is_list_teaser(item: Block, page: PageContext) -> bool:
@@ -544,14 +559,20 @@ def _is_tail_credit(block: Block) -> bool:
         return False
     text = block.text
     return bool(
-        rules.TAIL_CREDIT_RE.search(text) or rules.CONTACT_ONLY_RE.match(text) or rules.AUTHOR_BIO_RE.match(text)
+        rules.TAIL_CREDIT_RE.search(text)
+        or rules.CONTACT_ONLY_RE.match(text)
+        or rules.AUTHOR_BIO_RE.match(text)
+        or rules.STAFF_LINE_RE.match(text)
     )
 
 
 def drop_top_metadata_lines(blocks: list[Block], page: PageContext) -> list[Block]:
-    """Byline, date line and reading time among the first blocks of the body."""
+    """Byline, date line, review credit and reading time among the first blocks of the body."""
     head = blocks[: rules.TOP_OF_BODY_BLOCKS]
-    kept_head = [b for b in head if not (_is_metadata_line(b) or _is_kicker(b, page) or _is_author_line(b, page))]
+    kept_head = [
+        b for b in head
+        if not (_is_metadata_line(b) or _is_kicker(b, page) or _is_author_line(b, page) or _is_review_credit(b))
+    ]
     return kept_head + blocks[rules.TOP_OF_BODY_BLOCKS :]
 
 
@@ -586,6 +607,11 @@ def _is_author_line(block: Block, page: PageContext) -> bool:
         return True
     text = fold(rules.BYLINE_PREFIX_RE.sub("", block.text, count=1))
     return any(text.startswith(fold(name)) for name in page.authors if len(name.split()) > 1)
+
+
+def _is_review_credit(block: Block) -> bool:
+    """ "Reviewed by Ann Example, MD, Editor in Chief, ..." """
+    return block.words <= rules.REVIEW_CREDIT_MAX_WORDS and bool(rules.REVIEW_CREDIT_RE.match(block.text))
 
 
 def _is_metadata_part(text: str) -> bool:
@@ -781,6 +807,7 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_standfirst_heading,
     drop_site_boilerplate,
     drop_labels_and_placeholders,
+    drop_status_messages,
     drop_tag_lines,
     drop_related_sections,
     drop_teaser_pairs,

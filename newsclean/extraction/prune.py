@@ -46,6 +46,10 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
             _drop(element)
     for widget in _prompt_widgets(tree):
         _drop(widget)
+    for panel in _toggle_panels(tree):
+        _drop(panel)
+    for dialog in _dialogs(tree):
+        _drop(dialog)
     for card in _hover_cards(tree):
         _drop(card)
     for thread in _comment_threads(tree, with_replies=bool(rules.REPLY_LABELS & link_texts)):
@@ -57,6 +61,9 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     for panel in _COLLAPSED_PANELS(tree):
         if _is_collapsed_panel(panel) or _long_passages(panel):
             _show(panel)
+    for box in _faq_boxes(tree):
+        for element in _masked_within(box):
+            unmask(element)
 
 
 _CODE = XPath("//script[not(@type = 'application/ld+json')] | //style | //svg")
@@ -289,13 +296,24 @@ def _wrap_loose_prose(tree: HtmlElement) -> None:
 
 
 def _is_section_text(div: HtmlElement) -> bool:
-    """A sentence-long text div right after a section heading (itself or in a wrapper of its own)."""
+    """A sentence-long text div right after a section heading (itself or in a wrapper of its own), or
+    after a bold label alone in its element (a question over its answer)."""
     previous = div.getprevious()
     if previous is None or len(div.text_content()) <= rules.LOOSE_SENTENCE_MIN_CHARS:
         return False
+    if _is_bold_label(previous):
+        return True
     if previous.tag not in rules.SUBHEADING_TAGS and len(previous) == 1 and not (previous.text or "").strip():
         previous = previous[0]
     return previous.tag in rules.SUBHEADING_TAGS
+
+
+def _is_bold_label(element: HtmlElement) -> bool:
+    """An element holding bold text alone ("<div><strong>Question?</strong></div>"): a heading but for
+    its tag."""
+    if len(element) != 1 or (element.text or "").strip():
+        return False
+    return element[0].tag in rules.BOLD_TAGS and not (element[0].tail or "").strip()
 
 
 def _holder(text: _ElementUnicodeResult) -> HtmlElement | None:
@@ -402,12 +420,14 @@ _HOLDS_CONTENT = f"[.//table or count(.//p | .//li) >= {rules.CONTENT_BOX_MIN_PA
 _MASKED_BOXES = XPath(
     "//@class[contains(., 'mbed') or contains(., 'accordion')]"
     "/parent::*[self::div or self::section or self::span or self::p]"
-    f"{_HOLDS_CONTENT} | //details[@class][.//table or .//p]"
+    f"{_HOLDS_CONTENT} | //details[@class][.//table or .//p] | //p[contains(@class, 'mbed')]"
 )
+_ONE_PASSAGE_BOXES = ("details", "p")
 
 
 def _content_boxes(tree: HtmlElement) -> list[HtmlElement]:
-    """Visible embeds, accordions and collapsible boxes holding a table or paragraphs: content that
+    """Visible embeds, accordions and collapsible boxes holding a table or paragraphs, and paragraphs
+    whose class says embed (a styled pull quote or callout, never a social post itself): content that
     trafilatura would discard for a class token such as "embed", "expandable" or an accordion's
     "…-icon-style-arrow" (not a social post, not a shop card)."""
     return [box for box in _MASKED_BOXES(tree) if _is_content_box(box)]
@@ -420,13 +440,16 @@ def _is_content_box(box: HtmlElement) -> bool:
         return False
     if box.find(".//table") is not None:
         return True
-    minimum = rules.DETAILS_BOX_MIN_PARAGRAPHS if box.tag == "details" else rules.CONTENT_BOX_MIN_PARAGRAPHS
+    one_passage = box.tag in _ONE_PASSAGE_BOXES
+    minimum = rules.ONE_PASSAGE_BOX_MIN_PARAGRAPHS if one_passage else rules.CONTENT_BOX_MIN_PARAGRAPHS
     return _long_passages(box) >= minimum
 
 
 _COLLAPSED_PANELS = XPath(
     "//@class[contains(., 'accordion') or contains(., 'collaps')][contains(., 'hidden') or contains(., 'collapsed')]"
     "/parent::*[.//p or .//li or .//table]"
+    " | //@style[contains(translate(., ' ', ''), 'display:none')]"
+    "/parent::*[contains(@class, 'accordion') or contains(@class, 'collaps')][.//p or .//li or .//table]"
     " | //@aria-hidden[. = 'true']"
     "/parent::*[preceding-sibling::*[1][self::h2 or self::h3 or self::h4 or self::h5 or self::button]]"
 )
@@ -434,10 +457,14 @@ _COLLAPSED_PANELS = XPath(
 (the answer a reader opens under its question, in an accordion that no class names), in one pass."""
 
 
+_HIDING_STYLE_RE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+
+
 def _is_collapsed_panel(panel: HtmlElement) -> bool:
     """A panel of the first kind; one of the second kind is shown when it holds a long passage."""
     names = panel.get("class", "")
-    return ("accordion" in names or "collaps" in names) and ("hidden" in names or "collapsed" in names)
+    hidden = "hidden" in names or "collapsed" in names or _HIDING_STYLE_RE.search(panel.get("style", "")) is not None
+    return ("accordion" in names or "collaps" in names) and hidden
 
 
 def _show(panel: HtmlElement) -> None:
@@ -445,6 +472,29 @@ def _show(panel: HtmlElement) -> None:
     panel.set("class", " ".join(t for t in panel.get("class", "").split() if "hidden" not in t and t != "collapsed"))
     for name in ("hidden", "aria-hidden"):
         panel.attrib.pop(name, None)
+    if _HIDING_STYLE_RE.search(panel.get("style", "")):
+        del panel.attrib["style"]
+
+
+_FAQ_BOXES = XPath(
+    "//*[self::div or self::section or self::article or self::dl or self::ul]"
+    "[re:test(@class, 'faq', 'i') or re:test(@id, 'faq', 'i')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+
+
+def _faq_boxes(tree: HtmlElement) -> list[HtmlElement]:
+    """The outermost containers named as questions and answers ("faq", "FaqSection")."""
+    boxes = _FAQ_BOXES(tree)
+    inner = {element for box in boxes for element in box.iterdescendants()}
+    return [box for box in boxes if box not in inner]
+
+
+def _masked_within(box: HtmlElement) -> list[HtmlElement]:
+    """What the box holds that trafilatura's discard rules would remove (an answer panel collapsed by a
+    style, an "expanded" toggle's class): parts of the answers. Not the box: one named as boilerplate
+    ("sidebar-faq") is the site's, not the article's."""
+    return list(dict.fromkeys(element for xpath in _MASKING_XPATHS for element in xpath(box)))
 
 
 def _by_tag(tree: HtmlElement, tags: tuple[str, ...]) -> dict[str, list[HtmlElement]]:
@@ -595,6 +645,47 @@ def _prompt_widgets(tree: HtmlElement) -> list[HtmlElement]:
             if widget is not None:
                 widgets.append(widget)
     return widgets
+
+
+_SWITCH = (
+    "input[@type = 'checkbox' or @type = 'radio'][@role = 'switch' or contains(@class, 'toggle') or "
+    "contains(@id, 'toggle') or contains(@class, 'switch') or ancestor::label[contains(@class, 'switch')]]"
+)
+_SWITCH_HOLDERS = XPath(
+    f"//*[self::div or self::section or self::form or self::fieldset or self::ul]"
+    f"[count(.//{_SWITCH}) >= {rules.TOGGLE_PANEL_MIN_CONTROLS}]"
+)
+_SWITCHES = XPath(f".//{_SWITCH}")
+
+
+def _toggle_panels(tree: HtmlElement) -> list[HtmlElement]:
+    """The outermost containers made of on/off switches with their labels (a settings or tools panel):
+    few words per switch and no more than PRUNE_MAX_LONG_PARAGRAPHS long paragraphs, not an article
+    that they sit in. Plain checkboxes are left alone: a checklist or a recipe's ingredients have them."""
+    panels: list[HtmlElement] = []
+    for holder in _SWITCH_HOLDERS(tree):
+        if any(panel in holder.iterancestors() for panel in panels):
+            continue
+        controls = len(_SWITCHES(holder))
+        dense = _at_most_words(holder.text_content(), controls * rules.TOGGLE_PANEL_MAX_WORDS_PER_CONTROL)
+        if dense and _long_paragraphs(holder) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
+            panels.append(holder)
+    return panels
+
+
+_DIALOGS = XPath("//body//*[@role = 'dialog' or @role = 'alertdialog' or @aria-modal = 'true']")
+
+
+def _dialogs(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements marked as dialogs (a <div role="dialog">, as a <dialog> is) that hold long paragraphs: boxes
+    a script opens over the page (a "Republish this story" guide with its copy of the story, a sign-up or
+    settings form), not the article, unless one holds most of the page's paragraph text. A dialog of a
+    line or two (a popover, a cookie notice) is left to the block rules."""
+    dialogs = [dialog for dialog in _DIALOGS(tree) if _long_paragraphs(dialog) >= rules.DIALOG_MIN_LONG_PARAGRAPHS]
+    if not dialogs:
+        return []
+    page_words = paragraph_words(tree)
+    return [dialog for dialog in dialogs if paragraph_words(dialog) < rules.DIALOG_MAX_SHARE * page_words]
 
 
 def _at_most_words(text: str, limit: int) -> bool:

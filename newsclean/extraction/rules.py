@@ -147,8 +147,12 @@ def introduces_list(text: str) -> bool:
     )
 
 
-# "À lire aussi : <headline>", "Read more: <headline>": a link to another article inside the body.
-RELATED_INLINE_RE = re.compile(rf"^[»›→►▶]*\s*(?:{_alt(RELATED_HEADINGS)})\s*[:：–—-]\s*\S", re.IGNORECASE)
+# "À lire aussi : <headline>", "Read more: <headline>": a link to another article inside the body; also
+# set in square brackets, with or without a colon ("[Read more: <headline>]", "[ Also read <headline> ]").
+RELATED_INLINE_RE = re.compile(
+    rf"^(?:[»›→►▶]*\s*(?:{_alt(RELATED_HEADINGS)})\s*[:：–—-]\s*\S|\[\s*(?:{_alt(RELATED_HEADINGS)})\b[^\[\]]*\]$)",
+    re.IGNORECASE,
+)
 RELATED_INLINE_MAX_WORDS = 30
 # Labels that introduce a link to another article inline ("DON'T MISS: ...", "WATCH: ...").
 PROMO_LABELS = ("don't miss", "don’t miss", "dont miss", "see more", "see also", "watch", "read", "more", "listen",
@@ -284,6 +288,14 @@ PROMPT_MAX_WORDS = 30
 EDGE_PROMPT_MAX_WORDS = 60
 # A container holding several real paragraphs is never pruned, whatever its class says.
 PRUNE_MAX_LONG_PARAGRAPHS = 2
+# A container of this many on/off switches or more (checkbox or radio inputs named or labelled as a toggle or
+# switch), with at most this many words per switch, is a settings or tools panel.
+TOGGLE_PANEL_MIN_CONTROLS = 3
+TOGGLE_PANEL_MAX_WORDS_PER_CONTROL = 20
+# An element marked as a dialog and holding this many long paragraphs is pruned, unless it holds this share
+# of the page's paragraph words.
+DIALOG_MIN_LONG_PARAGRAPHS = 2
+DIALOG_MAX_SHARE = 0.5
 # A short prompt element ("Download our app") takes its whole small widget with it.
 PROMPT_TRIGGER_MAX_WORDS = 12
 WIDGET_MAX_WORDS = 60
@@ -303,7 +315,8 @@ STAFF_ROLES = ("writer", "correspondent", "reporter", "editor", "columnist", "co
 NEWS_AGENCIES = ("associated press", "the associated press", "ap", "reuters", "afp", "bloomberg", "dpa", "efe",
                  "ansa", "anp", "press association", "pa")
 STAFF_LINE_RE = re.compile(
-    rf"^[^,.!?]{{3,60}},\s+(?:[^,.!?]{{0,40}}\b(?:{_alt(STAFF_ROLES)})(?:s|in|innen)?|{_alt(NEWS_AGENCIES)})\s*$",
+    rf"^[^,.!?]{{3,60}},\s+(?:[^,.!?]{{0,40}}\b(?:{_alt(STAFF_ROLES)})(?:s|in|innen)?(?:,\s+[^,.!?]{{2,60}})?"
+    rf"|{_alt(NEWS_AGENCIES)})\s*$",
     re.IGNORECASE,
 )
 READ_TIME_LABELS = (
@@ -366,9 +379,29 @@ DATE_CORE_RE = re.compile(
     rf"(?<!\w)(?:{_alt(MONTH_NAMES)})(?!\w)|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\b(?:19|20)\d\d\b", re.IGNORECASE
 )
 TOP_OF_BODY_BLOCKS = 4
+# A review credit above the body, however long the reviewer's titles ("Reviewed by Ann Example, MD, Editor in
+# Chief, ...; Editorial Advisory Board Member, ..."): the page's metadata, not its story.
+REVIEW_CREDITS = (
+    "reviewed by", "medically reviewed by", "expert reviewed by", "fact checked by", "fact-checked by",
+    "geprüft von", "fachlich geprüft von", "relu par", "vérifié par", "revisado por", "revisionato da",
+    "gecontroleerd door",
+)
+REVIEW_CREDIT_RE = re.compile(rf"^(?:{_alt(REVIEW_CREDITS)})\s+\S", re.IGNORECASE)
+REVIEW_CREDIT_MAX_WORDS = 40
 KICKER_MAX_WORDS = 3
 SENTENCE_END_RE = re.compile(r"[.!?…:;\"”’»)。！？」』]\s*$")
 BYLINE_MAX_WORDS = 12
+
+# A form's or a widget's status message, left in the page for a script to show: a short block opening
+# with an apology ("We're sorry. It looks like this option is not available...", "Sorry, we couldn't find a
+# match for this location. Please try again.").
+STATUS_APOLOGIES = (
+    "we're sorry", "we’re sorry", "we are sorry", "sorry, we", "sorry, this", "sorry, no", "sorry, something",
+    "oops", "es tut uns leid", "leider konnten wir", "nous sommes désolés", "désolé, ", "lo sentimos",
+    "ci dispiace", "het spijt ons",
+)
+STATUS_MESSAGE_RE = re.compile(rf"^(?:{_alt(STATUS_APOLOGIES)})", re.IGNORECASE)
+STATUS_MESSAGE_MAX_WORDS = 40
 
 # Site furniture that trafilatura keeps when no markup marks it: copyright lines,
 # cookie notices, pipe-separated link rows, closed-comment notes, official-site banners.
@@ -404,6 +437,8 @@ def is_furniture(text: str) -> bool:
 
 # A list item that is a link and a count after it: a category or archive menu with post counts.
 COUNTED_LINK_RE = re.compile(r"^(.*?\w)(?:\s*\(\d[\d,.]*\)|\s*\[\d[\d,.]*\]|\s+\d[\d,.]*)$")
+# A list item that is a link and, after a dash or bar, the date of what it leads to: a recent-posts list.
+DATED_LINK_RE = re.compile(r"^(.*\S)\s+[-–—|]\s+(\S.*)$")
 LINK_ROW_RE = re.compile(r"^[^|•·]{1,40}(?:\s[|•·]\s[^|•·]{1,40}){2,}$")
 LINK_ROW_SEPARATOR_RE = re.compile(r"\s[|•·]\s")
 # Comma-separated lists of links ("tag one, tag two, tag three"): tag and keyword rows.
@@ -463,8 +498,12 @@ AUTHOR_NAME_MAX_WORDS = 4
 AUTHORS_MAX = 3
 
 # A lone identifier-like token left by ad placeholders and widgets ("spot_img"), and a template's
-# placeholder text ("Lorem ipsum dolor sit amet, ...").
-PLACEHOLDER_RE = re.compile(r"^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|(?i:lorem ipsum dolor sit amet)\b)")
+# placeholder text ("Lorem ipsum dolor sit amet, ...", a heading or list items "Lorem ipsum 1").
+_LOREM_IPSUM_LINE = r"(?i:lorem ipsum)(?:\s+\d+)?"
+PLACEHOLDER_RE = re.compile(
+    rf"^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|(?i:lorem ipsum dolor sit amet)\b"
+    rf"|{_LOREM_IPSUM_LINE}(?:\n{_LOREM_IPSUM_LINE})*$)"
+)
 
 # A block that is one web address ("https://github.com/a/b", "www.example.org/report"), maybe after a
 # label of a word or two ("Website: https://...", "Registration: https://...").
@@ -570,8 +609,9 @@ HIDDEN_CLASS_TOKEN_RE = re.compile(r"(?:^|\s)(?:hide|hidden|d-none|is-hidden)(?:
 CONTENT_BOX_MIN_PARAGRAPHS = 2
 # A streamed part's placeholder is followed by its fallback: a skeleton or a "Loading paragraph..." line.
 STREAM_FALLBACK_MAX_WORDS = 3
-# A <details> box is never a social embed: one answer paragraph under its summary is article text (an FAQ).
-DETAILS_BOX_MIN_PARAGRAPHS = 1
+# A <details> box is never a social embed: one answer paragraph under its summary is article text (an FAQ);
+# nor is a <p> whose class says embed (a styled pull quote): one long passage is enough.
+ONE_PASSAGE_BOX_MIN_PARAGRAPHS = 1
 # Such boxes whose attributes name one of these are shop widgets (product cards), not article text.
 COMMERCE_BOX_TOKENS = ("product", "shop", "commerce", "affiliate", "buy")
 COMMERCE_BOX_RE = re.compile(_alt(COMMERCE_BOX_TOKENS), re.IGNORECASE)
@@ -665,6 +705,7 @@ COMMENT_THREAD_SHARE = 0.8
 AVATAR_THREAD_MAX_PARAGRAPH_SHARE = 0.5
 # Section headings of the page's markup (below its <h1>).
 SUBHEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
+BOLD_TAGS = ("strong", "b")
 # A text run this long is a sentence of prose, not a label or a menu entry.
 LOOSE_SENTENCE_MIN_CHARS = 100
 # Prose outside paragraph elements (prune._wrap_loose_prose): text nodes longer than LOOSE_TEXT_MIN_CHARS
