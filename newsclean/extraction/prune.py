@@ -476,18 +476,18 @@ def _show(panel: HtmlElement) -> None:
         del panel.attrib["style"]
 
 
-_FAQ_BOXES = XPath(
-    "//*[self::div or self::section or self::article or self::dl or self::ul]"
-    "[re:test(@class, 'faq', 'i') or re:test(@id, 'faq', 'i')]",
-    namespaces={"re": "http://exslt.org/regular-expressions"},
-)
+_FAQ_BOX_TAGS = ("div", "section", "article", "dl", "ul")
 
 
 def _faq_boxes(tree: HtmlElement) -> list[HtmlElement]:
     """The outermost containers named as questions and answers ("faq", "FaqSection")."""
-    boxes = _FAQ_BOXES(tree)
-    inner = {element for box in boxes for element in box.iterdescendants()}
-    return [box for box in boxes if box not in inner]
+    boxes = [element for element in tree.iter(*_FAQ_BOX_TAGS) if _is_faq_named(element)]
+    named = set(boxes)
+    return [box for box in boxes if not any(ancestor in named for ancestor in box.iterancestors())]
+
+
+def _is_faq_named(element: HtmlElement) -> bool:
+    return any("faq" in value.lower() for value in (element.get("class"), element.get("id")) if value)
 
 
 def _masked_within(box: HtmlElement) -> list[HtmlElement]:
@@ -647,33 +647,41 @@ def _prompt_widgets(tree: HtmlElement) -> list[HtmlElement]:
     return widgets
 
 
-_SWITCH = (
-    "input[@type = 'checkbox' or @type = 'radio'][@role = 'switch' or contains(@class, 'toggle') or "
+_SWITCHES = XPath(
+    "//input[@type = 'checkbox' or @type = 'radio'][@role = 'switch' or contains(@class, 'toggle') or "
     "contains(@id, 'toggle') or contains(@class, 'switch') or ancestor::label[contains(@class, 'switch')]]"
 )
-_SWITCH_HOLDERS = XPath(
-    f"//*[self::div or self::section or self::form or self::fieldset or self::ul]"
-    f"[count(.//{_SWITCH}) >= {rules.TOGGLE_PANEL_MIN_CONTROLS}]"
-)
-_SWITCHES = XPath(f".//{_SWITCH}")
+_SWITCH_HOLDER_TAGS = frozenset({"div", "section", "form", "fieldset", "ul"})
 
 
 def _toggle_panels(tree: HtmlElement) -> list[HtmlElement]:
-    """The outermost containers made of on/off switches with their labels (a settings or tools panel):
-    few words per switch and no more than PRUNE_MAX_LONG_PARAGRAPHS long paragraphs, not an article
-    that they sit in. Plain checkboxes are left alone: a checklist or a recipe's ingredients have them."""
+    """The outermost containers of TOGGLE_PANEL_MIN_CONTROLS on/off switches or more with their labels (a
+    settings or tools panel): few words per switch and no more than PRUNE_MAX_LONG_PARAGRAPHS long
+    paragraphs, not an article that they sit in. Plain checkboxes are left alone: a checklist or a
+    recipe's ingredients have them."""
+    switches = _SWITCHES(tree)
+    if len(switches) < rules.TOGGLE_PANEL_MIN_CONTROLS:
+        return []
+    holding = Counter(
+        holder for switch in switches for holder in switch.iterancestors() if holder.tag in _SWITCH_HOLDER_TAGS
+    )
     panels: list[HtmlElement] = []
-    for holder in _SWITCH_HOLDERS(tree):
-        if any(panel in holder.iterancestors() for panel in panels):
+    for holder in _in_document_order(tree, holding):
+        controls = holding[holder]
+        if controls < rules.TOGGLE_PANEL_MIN_CONTROLS or any(panel in holder.iterancestors() for panel in panels):
             continue
-        controls = len(_SWITCHES(holder))
         dense = _at_most_words(holder.text_content(), controls * rules.TOGGLE_PANEL_MAX_WORDS_PER_CONTROL)
         if dense and _long_paragraphs(holder) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
             panels.append(holder)
     return panels
 
 
-_DIALOGS = XPath("//body//*[@role = 'dialog' or @role = 'alertdialog' or @aria-modal = 'true']")
+def _in_document_order(tree: HtmlElement, elements: Iterable[HtmlElement]) -> list[HtmlElement]:
+    wanted = set(elements)
+    return [element for element in tree.iter(*_SWITCH_HOLDER_TAGS) if element in wanted]
+
+
+_DIALOGS = XPath("(//@role[. = 'dialog' or . = 'alertdialog'] | //@aria-modal[. = 'true'])/parent::*")
 
 
 def _dialogs(tree: HtmlElement) -> list[HtmlElement]:
