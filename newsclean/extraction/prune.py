@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from itertools import islice
 
 from lxml.etree import Element, XPath, _ElementUnicodeResult
@@ -202,7 +202,12 @@ def _largest_holders(tree: HtmlElement, markers: list[HtmlElement]) -> list[Html
         element for element, count in holding.items()
         if count >= rules.COMMENT_THREAD_SHARE * len(markers) and _may_be_thread(element, opening)
     }
-    return [element for element in candidates if not any(a in candidates for a in element.iterancestors())]
+    return _outermost(candidates, candidates)
+
+
+def _outermost(elements: Iterable[HtmlElement], among: Collection[HtmlElement]) -> list[HtmlElement]:
+    """The elements that none of `among` holds, in their order."""
+    return [element for element in elements if not any(ancestor in among for ancestor in element.iterancestors())]
 
 
 _FIRST_SENTENCE = XPath(
@@ -482,8 +487,7 @@ _FAQ_BOX_TAGS = ("div", "section", "article", "dl", "ul")
 def _faq_boxes(tree: HtmlElement) -> list[HtmlElement]:
     """The outermost containers named as questions and answers ("faq", "FaqSection")."""
     boxes = [element for element in tree.iter(*_FAQ_BOX_TAGS) if _is_faq_named(element)]
-    named = set(boxes)
-    return [box for box in boxes if not any(ancestor in named for ancestor in box.iterancestors())]
+    return _outermost(boxes, set(boxes))
 
 
 def _is_faq_named(element: HtmlElement) -> bool:
@@ -588,8 +592,7 @@ def masked_article(tree: HtmlElement, page_paragraph_words: int) -> tuple[list[H
     feature's box)."""
     matched = {element for xpath in _MASKING_XPATHS for element in xpath(tree)} | _comment_named_boxes(tree)
     holding = [element for element in matched if _long_paragraphs(element)]
-    outermost = [element for element in holding if not any(a in matched for a in element.iterancestors())]
-    masked = sum(paragraph_words(box) for box in outermost)
+    masked = sum(paragraph_words(box) for box in _outermost(holding, matched))
     if masked < rules.SWALLOWED_MIN_WORDS or masked < rules.MASKED_ARTICLE_SHARE * page_paragraph_words:
         return [], 0
     return holding, masked
