@@ -668,20 +668,15 @@ def _toggle_panels(tree: HtmlElement) -> list[HtmlElement]:
     holding = Counter(
         holder for switch in switches for holder in switch.iterancestors() if holder.tag in _SWITCH_HOLDER_TAGS
     )
-    panels: list[HtmlElement] = []
-    for holder in _in_document_order(tree, holding):
-        controls = holding[holder]
-        if controls < rules.TOGGLE_PANEL_MIN_CONTROLS or any(panel in holder.iterancestors() for panel in panels):
-            continue
-        dense = _at_most_words(holder.text_content(), controls * rules.TOGGLE_PANEL_MAX_WORDS_PER_CONTROL)
-        if dense and _long_paragraphs(holder) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
-            panels.append(holder)
-    return panels
+    panels = [holder for holder, controls in holding.items() if _is_switch_panel(holder, controls)]
+    return _outermost(panels, set(panels))
 
 
-def _in_document_order(tree: HtmlElement, elements: Iterable[HtmlElement]) -> list[HtmlElement]:
-    wanted = set(elements)
-    return [element for element in tree.iter(*_SWITCH_HOLDER_TAGS) if element in wanted]
+def _is_switch_panel(holder: HtmlElement, controls: int) -> bool:
+    if controls < rules.TOGGLE_PANEL_MIN_CONTROLS:
+        return False
+    dense = _at_most_words(holder.text_content(), controls * rules.TOGGLE_PANEL_MAX_WORDS_PER_CONTROL)
+    return dense and _long_paragraphs(holder) <= rules.PRUNE_MAX_LONG_PARAGRAPHS
 
 
 _DIALOGS = XPath("(//@role[. = 'dialog' or . = 'alertdialog'] | //@aria-modal[. = 'true'])/parent::*")
