@@ -284,8 +284,8 @@ def is_prompt(text: str) -> bool:
 
 
 PROMPT_MAX_WORDS = 30
-# Among the first and last TAIL_BLOCKS blocks of the body, a prompt may be a longer pitch.
-EDGE_PROMPT_MAX_WORDS = 60
+# Among the first and last TAIL_BLOCKS blocks of the body, a prompt may be a longer pitch (a donation appeal).
+EDGE_PROMPT_MAX_WORDS = 80
 # A container holding several real paragraphs is never pruned, whatever its class says.
 PRUNE_MAX_LONG_PARAGRAPHS = 2
 # A container of this many on/off switches or more (checkbox or radio inputs named or labelled as a toggle or
