@@ -308,16 +308,17 @@ def drop_standfirst_heading(blocks: list[Block], page: PageContext) -> list[Bloc
 
 
 def drop_labels_and_placeholders(blocks: list[Block], page: PageContext) -> list[Block]:
-    """Empty widget labels ("Date:", "Share post:") and ad placeholder tokens ("spot_img")."""
-    return [b for b in blocks if not (rules.LABEL_RE.match(b.text) or rules.PLACEHOLDER_RE.match(b.text))]
+    """Empty widget labels ("Date:", "Share post:"), ad placeholder tokens ("spot_img") and a form's or
+    widget's status messages, short blocks opening with an apology ("We're sorry. This option is not
+    available...")."""
+    return [b for b in blocks if not _is_widget_text(b)]
 
 
-def drop_status_messages(blocks: list[Block], page: PageContext) -> list[Block]:
-    """A form's or widget's status messages, short blocks opening with an apology ("We're sorry. This
-    option is not available...")."""
-    return [
-        b for b in blocks if not (b.words <= rules.STATUS_MESSAGE_MAX_WORDS and rules.STATUS_MESSAGE_RE.match(b.text))
-    ]
+def _is_widget_text(block: Block) -> bool:
+    text = block.text
+    if rules.LABEL_RE.match(text) or rules.PLACEHOLDER_RE.match(text):
+        return True
+    return block.words <= rules.STATUS_MESSAGE_MAX_WORDS and bool(rules.STATUS_MESSAGE_RE.match(text))
 
 
 def drop_tag_lines(blocks: list[Block], page: PageContext) -> list[Block]:
@@ -807,7 +808,6 @@ BLOCK_RULES: tuple[Callable[[list[Block], PageContext], list[Block]], ...] = (
     drop_standfirst_heading,
     drop_site_boilerplate,
     drop_labels_and_placeholders,
-    drop_status_messages,
     drop_tag_lines,
     drop_related_sections,
     drop_teaser_pairs,

@@ -170,6 +170,12 @@ PROSE_END_RE = re.compile(r"[^\W\d_][.。]\s*$")
 
 
 
+# Who reviewed or checked a page's facts: a bare label, or a credit opening the body (REVIEW_CREDIT_RE).
+REVIEW_CREDITS = (
+    "reviewed by", "medically reviewed by", "expert reviewed by", "fact checked by", "fact-checked by",
+    "geprüft von", "fachlich geprüft von", "relu par", "vérifié par", "revisado por", "revisionato da",
+    "gecontroleerd door",
+)
 # Labels that stand alone as metadata or widget captions ("Date:", "Share post:").
 LABEL_WORDS = (
     "date", "published", "updated", "posted", "published on", "updated on", "posted on", "last updated",
@@ -188,8 +194,7 @@ LABEL_WORDS = (
     "view deal", "see deal",
     # form fields and review credits left without their value
     "email address", "enter email address", "enter your email", "enter your email address", "your email address",
-    "reviewed by", "article reviewed by", "medically reviewed by", "fact checked by", "fact-checked by",
-    "editor verified",
+    *REVIEW_CREDITS, "article reviewed by", "editor verified",
     # the heading of a table of contents, left alone once its links are gone
     "table of contents", "contents", "in this article", "on this page", "jump to", "inhaltsverzeichnis", "inhalt",
     "sommaire", "table des matières", "índice", "indice", "contenido", "tabla de contenidos", "sumário",
@@ -380,12 +385,7 @@ DATE_CORE_RE = re.compile(
 )
 TOP_OF_BODY_BLOCKS = 4
 # A review credit above the body, however long the reviewer's titles ("Reviewed by Ann Example, MD, Editor in
-# Chief, ...; Editorial Advisory Board Member, ..."): the page's metadata, not its story.
-REVIEW_CREDITS = (
-    "reviewed by", "medically reviewed by", "expert reviewed by", "fact checked by", "fact-checked by",
-    "geprüft von", "fachlich geprüft von", "relu par", "vérifié par", "revisado por", "revisionato da",
-    "gecontroleerd door",
-)
+# Chief, ...; Editorial Advisory Board Member, ..."): the page's metadata, not its story (REVIEW_CREDITS).
 REVIEW_CREDIT_RE = re.compile(rf"^(?:{_alt(REVIEW_CREDITS)})\s+\S", re.IGNORECASE)
 REVIEW_CREDIT_MAX_WORDS = 40
 KICKER_MAX_WORDS = 3
