@@ -1444,3 +1444,35 @@ def test_a_link_that_shows_its_own_address_is_kept_but_a_headline_link_is_not() 
       f"<p><a href='/news/fares'>{headline}</a></p>"))
     assert record.text.endswith(f"{address}\n\nRegistration: {address}/signup")
     assert headline not in record.text
+
+
+def test_a_link_to_another_site_heading_its_write_up_is_kept_but_not_a_related_link_a_paid_link_or_a_pitch() -> None:
+    deals = [
+        ("https://wire.example.net/harbour-lines-buys-ferrylink", "Harbour Lines acquires Ferrylink",
+         "Harbour Lines said the purchase would bring its crossings and the night ferry's booking system under one "
+         "roof by the summer."),
+        ("https://news.example.org/tidal-to-buy-quayside", "Tidal Group to acquire Quayside Tickets",
+         "The ticket seller, founded in a harbour shed ten years ago, now sells most of the bus and ferry passes "
+         "of the islands."),
+    ]
+    roundup = "".join(f"<p><a href='{href}'>{headline}</a></p><p>{write_up}</p>" for href, headline, write_up in deals)
+    later = " Both deals still need the approval of the harbour board, which meets again in May."
+    related = "<p><a href='/news/fares-rise'>Ferry fares rise again on the southern routes</a></p>"
+    paid = "<p><a href='https://shop.example.net/tickets' rel='sponsored nofollow'>Cheap island ferry tickets here</a></p>"
+    guide = "<p><a href='https://books.example.net/ferry-guide'>The Island Ferry Guide, second edition</a></p>"
+    disclosure = (
+        "<p>As an Amazon Associate we earn from qualifying purchases, and we may use affiliate links in our posts "
+        "and in our weekly newsletter as well. Thank you for your support!</p>"
+    )
+    story = f"<p>{PARAGRAPHS[0]}</p>{roundup}{related}<p>{PARAGRAPHS[1]}{later}</p>{paid}<p>{PARAGRAPHS[2]}{later}</p>"
+    story += f"{guide}{disclosure}<p>{PARAGRAPHS[3]}</p>"
+    text = _record(_page(story)).text
+    assert all(f"{headline}\n\n{write_up}" in text for _, headline, write_up in deals)
+    for dropped in ("Ferry fares rise again", "Cheap island ferry tickets", "Island Ferry Guide", "Amazon Associate"):
+        assert dropped not in text
+    assert text.endswith(PARAGRAPHS[3])
+
+
+def test_a_prompt_to_get_a_named_app_is_dropped() -> None:
+    record = _record(_page(_paragraphs("CLICK HERE TO GET THE ISLAND POST APP")))
+    assert record.text.endswith(PARAGRAPHS[-1])

@@ -53,7 +53,8 @@ class PageContext:
     """What the block rules know about the page beyond the body itself.
 
     `link_texts`: folded texts of its links; `anchor_texts`: those of links within the page or with no
-    address at all (a table of contents, its jumps made by a script).
+    address at all (a table of contents, its jumps made by a script); `offsite_texts`: those of links that
+    only lead to other sites (a source the story cites).
     """
 
     title: str
@@ -63,6 +64,7 @@ class PageContext:
     openings: Mapping[int, int] = field(default_factory=dict)
     description: str = ""
     anchor_texts: frozenset[str] = frozenset()
+    offsite_texts: frozenset[str] = frozenset()
     authors: tuple[str, ...] = ()
 
     @cached_property
@@ -346,8 +348,27 @@ def drop_inline_related_links(blocks: list[Block], page: PageContext) -> list[Bl
 
 
 def drop_link_blocks(blocks: list[Block], page: PageContext) -> list[Block]:
-    """Short blocks that are links to other pages, bare or behind a label ("DON'T MISS ...")."""
-    return [b for b in blocks if not (b.words <= rules.LINK_BLOCK_MAX_WORDS and _is_link_block(b, page))]
+    """Short blocks that are links to other pages, bare or behind a label ("DON'T MISS ..."); not a link to
+    another site over the paragraph it heads (a roundup's item)."""
+    return [
+        b for i, b in enumerate(blocks)
+        if not (b.words <= rules.LINK_BLOCK_MAX_WORDS and _is_link_block(b, page) and not _heads_write_up(blocks, i, page))
+    ]
+
+
+def _heads_write_up(blocks: list[Block], index: int, page: PageContext) -> bool:
+    """A link of several words to another site, right above a paragraph of prose (not a reader prompt such
+    as an affiliate disclosure)."""
+    block = blocks[index]
+    if block.words < rules.LONG_LINK_MIN_WORDS or block.folded not in page.offsite_texts or index + 1 == len(blocks):
+        return False
+    following = blocks[index + 1]
+    return (
+        following.kind == "paragraph"
+        and following.words >= rules.WRITE_UP_MIN_WORDS
+        and not _is_link_only(following, page)
+        and not rules.is_prompt(following.text)
+    )
 
 
 def drop_link_lists(blocks: list[Block], page: PageContext) -> list[Block]:

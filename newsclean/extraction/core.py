@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property
 from urllib.parse import urljoin
 
 from newsclean.language import identify_language
+import courlan
 import trafilatura
 from lxml import etree
 from lxml.etree import XPath
@@ -184,10 +185,12 @@ def analyse_tree(
     metadata = page_metadata(tree, url, structured)
     metadata.author = metadata.author or "; ".join(_author_links(tree)) or None
     signals = replace(signals, has_date=bool(metadata.date))
+    link_texts, offsite_texts = _link_texts(tree, url)
     page = PageContext(
         title=(metadata.title or "").strip(),
-        link_texts=_folded_texts(tree.iter("a")),
+        link_texts=link_texts,
         anchor_texts=frozenset(map(fold, {a.text_content() for a in _ANCHOR_LINKS(tree)})),
+        offsite_texts=offsite_texts,
         url=url,
         boilerplate=site.boilerplate if site else frozenset(),
         openings=site.openings if site else {},
@@ -490,9 +493,32 @@ def _story_words(blocks: list[Block], page: PageContext) -> int:
     )
 
 
-def _folded_texts(links: Iterable[HtmlElement]) -> frozenset[str]:
-    """The folded texts of links that have any, each text folded once."""
-    return frozenset(map(fold, {text for text in (a.text_content() for a in links) if text.strip()}))
+def _link_texts(tree: HtmlElement, url: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The folded texts of the page's links that have any, and of those of several words only ever leading
+    to another site without being paid for (no rel "nofollow" or "sponsored"): a source the story cites, not
+    another page of its own site. Each text is folded once."""
+    domain = (courlan.extract_domain(url) or hostname(url).removeprefix("www.")) if url.startswith("http") else None
+    onsite: set[str] = set()
+    offsite: set[str] = set()
+    for link in tree.iter("a"):
+        text = link.text_content()
+        if not text.strip():
+            continue
+        several_words = text.count(" ") >= rules.LONG_LINK_MIN_WORDS - 1
+        (offsite if domain and several_words and _cites_other_site(link, domain) else onsite).add(text)
+    folded = {text: fold(text) for text in onsite | offsite}
+    return frozenset(folded.values()), frozenset(folded[text] for text in offsite) - {folded[t] for t in onsite}
+
+
+def _cites_other_site(link: HtmlElement, domain: str) -> bool:
+    href = link.get("href") or ""
+    if not href.startswith(("http:", "https:", "//")) or any(word in (link.get("rel") or "") for word in PAID_RELS):
+        return False
+    host = hostname(href if href[0] != "/" else f"http:{href}")
+    return bool(host) and host != domain and not host.endswith(f".{domain}")
+
+
+PAID_RELS = ("nofollow", "sponsored")
 
 
 def _meta_content(tree: HtmlElement, name: str) -> str | None:

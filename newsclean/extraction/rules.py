@@ -279,6 +279,7 @@ PROMPT_RE = re.compile(
     rf"\bfollow\b.{{0,40}}\bon\s+(?:{_alt(SOCIAL_NETWORKS)})\b"
     r"|^\W*read (?:our|the|my) full\b.{0,60}\breview\b"
     r"|\b(?:get|sign up for|sign up to|subscribe to|join)\b.{0,40}\bnewsletters?\b"
+    r"|\b(?:get|download)\s+(?:the|our)\s+(?:\w+\s+){0,3}app\b"
 )
 
 
@@ -513,6 +514,9 @@ LINK_ONLY_SHARE = 0.9
 # Labels set in brackets after a headline link ("[VIDEO]", "[INSIGHT]").
 LINK_LABEL_RE = re.compile(r"\[[^\W\d_][^\W\d_ ]{1,15}\]")
 LONG_LINK_MIN_WORDS = 3
+# A link to another site over a paragraph of this many words heads it: a roundup's item ("Acme acquires
+# Example" over what the deal is), not another page's headline.
+WRITE_UP_MIN_WORDS = 20
 ELLIPSIS_END_RE = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 # Where a sentence ends and the next begins: the last part of a block is checked for a link label.
 SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?。！？])\s+")
