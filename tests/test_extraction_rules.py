@@ -1265,6 +1265,16 @@ def test_headline_links_with_excerpts_closing_the_body_are_dropped_but_not_a_bod
     directory = _record(_page(f"<p>{PARAGRAPHS[0]}</p>{cards}")).text
     for _, headline, excerpt in TEASERS:
         assert excerpt in directory
+    more = (
+        " The harbour board will publish the full plans, the costs and the timetable for the works at its next "
+        "meeting in May."
+    )
+    longer_cards = "".join(
+        f"<div><a href='{href}'><h5>{headline}</h5></a><p>{excerpt}{more}</p></div>" for href, headline, excerpt in TEASERS
+    )
+    assert all(30 < len(f"{excerpt}{more}".split()) <= 60 for _, _, excerpt in TEASERS)
+    text = _record(_page(_paragraphs(*LONGER_STORY) + f"<div>{longer_cards}</div>")).text
+    assert text.endswith(LONGER_STORY[-1])
 
 
 def test_a_tag_cloud_is_dropped_but_not_a_sentence_of_linked_words() -> None:

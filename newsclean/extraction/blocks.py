@@ -738,7 +738,7 @@ def _is_headline_and_excerpt(headline: Block, excerpt: Block, page: PageContext)
     return (
         rules.TEASER_HEADLINE_MIN_WORDS <= headline.words <= rules.LINK_BLOCK_MAX_WORDS
         and _is_link_only(headline, page)
-        and rules.EXCERPT_MIN_WORDS <= excerpt.words <= rules.TEASER_BLOCK_MAX_WORDS
+        and rules.EXCERPT_MIN_WORDS <= excerpt.words <= rules.TEASER_MAX_WORDS
         and not _is_link_only(excerpt, page)
     )
 
