@@ -384,6 +384,22 @@ def test_newsletter_and_latest_news_boxes_are_pruned_whatever_the_case_of_their_
     assert record.text.endswith(PARAGRAPHS[-1])
 
 
+def test_call_to_action_boxes_are_pruned_by_a_cta_part_of_their_class_or_id_but_not_a_word_holding_it() -> None:
+    pitch = "Planning a trip to the islands this summer? Our travel desk books ferries and cottages in one call."
+    boxes = (
+        f"<div class='post-cta-wrapper'><h3>Plan your island summer</h3><p>{pitch}</p></div>"
+        "<div class='et_pb_module et_pb_cta_0'><p>Compare ferry passes and save on every crossing this year.</p></div>"
+        "<div id='inline_cta'><p>Join thousands of island travellers who book their crossings with us.</p></div>"
+    )
+    rest = "".join(f"<p>{text}</p>" for text in PARAGRAPHS[1:])
+    record = _record(_page(f"<p>{PARAGRAPHS[0]}</p>{boxes}{rest}"))
+    assert PARAGRAPHS[0] in record.text and record.text.endswith(PARAGRAPHS[-1])
+    for text in ("Plan your island summer", "Our travel desk", "Compare ferry passes", "Join thousands"):
+        assert text not in record.text
+    kept = "The harbour board published its spectacle of lights programme for the reopening of the north quay."
+    assert kept in _record(_page(_paragraphs() + f"<div class='spectacle-notes'><p>{kept}</p></div>")).text
+
+
 def test_headline_links_tagged_with_bracketed_labels_are_dropped() -> None:
     headlines = " ".join(
         f"<a href='/news/{number}'>{text}</a> [{label}]"

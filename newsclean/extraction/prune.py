@@ -147,13 +147,17 @@ def _is_noise(tag: str, get: Callable[[str], str | None]) -> bool:
     if names is not None and _has_noise_class(names):
         return True
     name = get("id")
-    return name is not None and rules.NOISE_TOKEN_RE.match(name.lower()) is not None
+    if name is None:
+        return False
+    lowered = name.lower()
+    return rules.NOISE_TOKEN_RE.match(lowered) is not None or rules.NOISE_PART_RE.search(lowered) is not None
 
 
 @lru_cache(maxsize=4096)
 def _has_noise_class(names: str) -> bool:
     """Cached: a page, and a site's pages, repeat the same class attributes many times."""
-    return _NOISE_ATTRIBUTE_RE.search(names.lower()) is not None
+    lowered = names.lower()
+    return _NOISE_ATTRIBUTE_RE.search(lowered) is not None or rules.NOISE_PART_RE.search(lowered) is not None
 
 
 _HOVER_CARDS = XPath(

@@ -101,6 +101,11 @@ NOISE_CLASS_TOKENS = (
 )
 
 NOISE_TOKEN_RE = re.compile(_alt(NOISE_CLASS_TOKENS))
+# Words that name a noise container wherever they stand in a class token or id, as a part of their own
+# between hyphens, underscores or digits ("post-cta", "et_pb_cta_0", "blogStickyCta_cta__x"), not inside
+# another word ("instructables", "spectacle"): a call-to-action box.
+NOISE_NAME_PARTS = ("cta",)
+NOISE_PART_RE = re.compile(rf"(?:^|[\s_\-\d])(?:{_alt(NOISE_NAME_PARTS)})(?:$|[\s_\-\d])")
 NOISE_TAGS = ("figcaption",)
 PLACEHOLDER_ALT_RE = re.compile(r"^(?:spot_im|ad_)")
 
