@@ -400,6 +400,17 @@ def test_call_to_action_boxes_are_pruned_by_a_cta_part_of_their_class_or_id_but_
     assert kept in _record(_page(_paragraphs() + f"<div class='spectacle-notes'><p>{kept}</p></div>")).text
 
 
+def test_an_author_box_of_the_simple_author_box_plugin_is_pruned() -> None:
+    bio = (
+        "Hi there, I started this travel blog back in 2011 when island hopping was not trendy, and I have "
+        "written about ferries, harbours and quiet beaches ever since."
+    )
+    box = f"<div class='saboxplugin-wrap'><div class='saboxplugin-desc'><div><p>{bio}</p></div></div></div>"
+    record = _record(_page(_paragraphs() + box))
+    assert record.text.endswith(PARAGRAPHS[-1])
+    assert "travel blog" not in record.text
+
+
 def test_headline_links_tagged_with_bracketed_labels_are_dropped() -> None:
     headlines = " ".join(
         f"<a href='/news/{number}'>{text}</a> [{label}]"

@@ -76,6 +76,7 @@ NOISE_CLASS_TOKENS = (
     "tags-links",
     "jeg_post_tags",
     "author-box",
+    "saboxplugin",
     "jeg_post_meta",
     "td-post-header",
     "td-post-sharing",
