@@ -411,6 +411,28 @@ def test_an_author_box_of_the_simple_author_box_plugin_is_pruned() -> None:
     assert "travel blog" not in record.text
 
 
+def test_a_note_of_several_prompts_between_paragraphs_is_dropped_but_not_a_paragraph_with_one() -> None:
+    more = [
+        "Passengers on the first late crossing said the boat was full long before it left the quay.",
+        "The operator added a second deck crew for the busiest evenings of the summer season.",
+        "Shops on the northern islands said they would stay open later on the nights the ferry runs.",
+        "The harbour board said it would publish the passenger figures for the trial in the spring.",
+    ]
+    note = (
+        "Did you enjoy reading about the ferry? Please take a moment to leave a star rating below. Also, if "
+        "you use Pinterest, feel free to pin it for later, and follow us on Facebook for all the latest news "
+        "from the harbour."
+    )
+    one = (
+        "Island councils asked readers to share this story with neighbours who rely on the late boats, since "
+        "the board will count the letters it receives before it decides on the timetable for next year."
+    )
+    body = "".join(f"<p>{text}</p>" for text in [*PARAGRAPHS[:3], note, one, PARAGRAPHS[3], *more])
+    record = _record(_page(body))
+    assert "star rating" not in record.text
+    assert one in record.text and more[-1] in record.text
+
+
 def test_headline_links_tagged_with_bracketed_labels_are_dropped() -> None:
     headlines = " ".join(
         f"<a href='/news/{number}'>{text}</a> [{label}]"

@@ -289,7 +289,17 @@ def is_prompt(text: str) -> bool:
     return bool(PROMPT_PHRASE_RE.search(lowered) or PROMPT_RE.search(lowered))
 
 
+def prompt_count(text: str) -> int:
+    """How many different reader prompts the text holds."""
+    lowered = text.lower()
+    return len({m.group(0) for m in PROMPT_PHRASE_RE.finditer(lowered)} | {m.group(0) for m in PROMPT_RE.finditer(lowered)})
+
+
 PROMPT_MAX_WORDS = 30
+# A block of this many words at most that holds DENSE_PROMPT_MIN_PROMPTS different prompts or more is a
+# prompt anywhere in the body ("... leave a star rating. ... Follow us on Pinterest and subscribe ...").
+DENSE_PROMPT_MAX_WORDS = 80
+DENSE_PROMPT_MIN_PROMPTS = 2
 # Among the first and last TAIL_BLOCKS blocks of the body, a prompt may be a longer pitch.
 EDGE_PROMPT_MAX_WORDS = 60
 # A container holding several real paragraphs is never pruned, whatever its class says.
