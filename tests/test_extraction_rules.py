@@ -433,6 +433,15 @@ def test_a_note_of_several_prompts_between_paragraphs_is_dropped_but_not_a_parag
     assert one in record.text and more[-1] in record.text
 
 
+def test_a_pointer_to_the_sites_editorial_policy_is_dropped_but_not_news_about_a_papers_policy() -> None:
+    pointer = "All articles are reviewed by our fact-checkers. Visit our Editorial Policy for more details."
+    news = "The Island Post changed its editorial policy on anonymous sources after the sale last year."
+    body = "".join(f"<p>{text}</p>" for text in [*PARAGRAPHS[:2], pointer, news, *PARAGRAPHS[2:]])
+    record = _record(_page(body))
+    assert "Editorial Policy" not in record.text
+    assert news in record.text and record.text.endswith(PARAGRAPHS[-1])
+
+
 def test_headline_links_tagged_with_bracketed_labels_are_dropped() -> None:
     headlines = " ".join(
         f"<a href='/news/{number}'>{text}</a> [{label}]"

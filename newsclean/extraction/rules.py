@@ -257,6 +257,11 @@ PROMPT_PHRASES = (
     "we need your help to keep", "kept alive by reader donations", "support our mission",
     "prices were accurate at the time", "prevent your screen from going dark", "fill out the form to",
     "enjoyed this piece",
+    # pointers to the site's editorial policy
+    "our editorial policy", "our editorial policies", "our editorial guidelines", "our editorial process",
+    "our editorial standards", "unsere redaktionellen richtlinien", "notre politique éditoriale",
+    "notre charte éditoriale", "nuestra política editorial", "la nostra politica editoriale",
+    "nossa política editorial", "ons redactionele beleid",
     # a post's links to its neighbours
     "next article:", "previous article:", "next post:", "previous post:",
     "demo anfordern", "kostenlos testen", "jetzt anmelden", "liens d'affiliation", "liens affiliés",
