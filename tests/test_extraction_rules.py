@@ -442,6 +442,16 @@ def test_a_pointer_to_the_sites_editorial_policy_is_dropped_but_not_news_about_a
     assert news in record.text and record.text.endswith(PARAGRAPHS[-1])
 
 
+def test_a_forms_thank_you_message_is_dropped_but_not_a_sentence_about_thanks() -> None:
+    survey = "Thank you for completing the survey!"
+    sent = "Your message has been sent! We appreciate you reaching out and we will get back to you soon."
+    news = "The harbour board thanked residents for completing the ferry survey in record numbers this spring."
+    body = "".join(f"<p>{text}</p>" for text in [PARAGRAPHS[0], survey, *PARAGRAPHS[1:3], news, sent, PARAGRAPHS[3]])
+    record = _record(_page(body))
+    assert "completing the survey!" not in record.text and "has been sent" not in record.text
+    assert news in record.text and record.text.endswith(PARAGRAPHS[-1])
+
+
 def test_headline_links_tagged_with_bracketed_labels_are_dropped() -> None:
     headlines = " ".join(
         f"<a href='/news/{number}'>{text}</a> [{label}]"

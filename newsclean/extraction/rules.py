@@ -257,6 +257,15 @@ PROMPT_PHRASES = (
     "we need your help to keep", "kept alive by reader donations", "support our mission",
     "prices were accurate at the time", "prevent your screen from going dark", "fill out the form to",
     "enjoyed this piece",
+    # a form's or survey's thank-you once it is sent
+    "thank you for completing", "thanks for completing", "thank you for your feedback", "thanks for your feedback",
+    "thank you for your submission", "thanks for your submission", "thank you for subscribing",
+    "thanks for subscribing", "your message has been sent", "your email has been sent",
+    "we will get back to you soon", "we'll get back to you soon", "we’ll get back to you soon",
+    "vielen dank für ihr feedback", "danke für ihr feedback", "ihre nachricht wurde gesendet",
+    "merci pour votre retour", "votre message a été envoyé", "gracias por tus comentarios",
+    "tu mensaje ha sido enviado", "grazie per il tuo feedback", "il tuo messaggio è stato inviato",
+    "obrigado pelo seu feedback", "sua mensagem foi enviada", "bedankt voor je feedback", "bedankt voor uw feedback",
     # pointers to the site's editorial policy
     "our editorial policy", "our editorial policies", "our editorial guidelines", "our editorial process",
     "our editorial standards", "unsere redaktionellen richtlinien", "notre politique éditoriale",
