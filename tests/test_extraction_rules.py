@@ -452,6 +452,22 @@ def test_a_forms_thank_you_message_is_dropped_but_not_a_sentence_about_thanks() 
     assert news in record.text and record.text.endswith(PARAGRAPHS[-1])
 
 
+def test_a_small_box_around_a_call_to_action_button_is_pruned_without_class_names() -> None:
+    box = (
+        "<div><div><h3>Moving to the islands?</h3><p>Compare prices from vetted island movers in minutes and "
+        "book the crossing with them.</p></div><div><a href='/quote'>Get a quote →</a></div></div>"
+    )
+    inline = (
+        "Residents who want the late ferry to stay can <a href='/petition'>sign up</a> to the petition at the "
+        "town hall before the end of the month."
+    )
+    body = f"<p>{PARAGRAPHS[0]}</p>{box}<p>{inline}</p>" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS[1:])
+    record = _record(_page(body))
+    assert "Moving to the islands?" not in record.text and "vetted island movers" not in record.text
+    assert "to the petition at the town hall" in record.text
+    assert PARAGRAPHS[0] in record.text and record.text.endswith(PARAGRAPHS[-1])
+
+
 def test_headline_links_tagged_with_bracketed_labels_are_dropped() -> None:
     headlines = " ".join(
         f"<a href='/news/{number}'>{text}</a> [{label}]"

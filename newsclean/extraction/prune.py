@@ -44,7 +44,7 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     for element in _noise(tree):
         if _long_paragraphs(element) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
             _drop(element)
-    for widget in _prompt_widgets(tree):
+    for widget in _prompt_widgets(tree, any(map(_is_cta_label, link_texts))):
         _drop(widget)
     for panel in _toggle_panels(tree):
         _drop(panel)
@@ -642,16 +642,31 @@ def _drop(element: HtmlElement) -> None:
         element.drop_tree()
 
 
-def _prompt_widgets(tree: HtmlElement) -> list[HtmlElement]:
-    """Widgets around a short call to action ("Download our app"), found before any is removed."""
+def _prompt_widgets(tree: HtmlElement, cta_links: bool) -> list[HtmlElement]:
+    """Widgets around a short call to action ("Download our app") or a call-to-action button or link
+    ("Get a quote"; links are looked at only when one of the page's link texts is such a label), found
+    before any is removed."""
     widgets = []
-    for element in tree.iter(*PROMPT_ELEMENT_TAGS):
+    for element in tree.iter(*PROMPT_ELEMENT_TAGS, *(("a",) if cta_links else ())):
         text = element.text_content()
-        if _at_most_words(text, rules.PROMPT_TRIGGER_MAX_WORDS) and rules.is_prompt(text):
+        if element.tag in ("a", "button") and _is_cta_label(text):
+            trigger = True
+        else:
+            trigger = element.tag != "a" and _is_prompt_text(text)
+        if trigger:
             widget = _enclosing_widget(element)
             if widget is not None:
                 widgets.append(widget)
     return widgets
+
+
+def _is_cta_label(text: str) -> bool:
+    label = text.strip()
+    return len(label) <= rules.CTA_LABEL_MAX_CHARS and rules.CTA_LABEL_RE.match(label) is not None
+
+
+def _is_prompt_text(text: str) -> bool:
+    return _at_most_words(text, rules.PROMPT_TRIGGER_MAX_WORDS) and rules.is_prompt(text)
 
 
 _SWITCHES = XPath(

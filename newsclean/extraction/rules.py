@@ -328,6 +328,19 @@ DIALOG_MIN_LONG_PARAGRAPHS = 2
 DIALOG_MAX_SHARE = 0.5
 # A short prompt element ("Download our app") takes its whole small widget with it.
 PROMPT_TRIGGER_MAX_WORDS = 12
+# The whole label of a call-to-action link or button ("Get a quote", "Start free trial →"): it too takes
+# its small widget with it (a pitch box with no class name to give it away).
+CTA_LABELS = (
+    "get a quote", "get quote", "get quotes", "get a free quote", "request a quote", "get a demo", "book a demo",
+    "get a free demo", "request a demo", "schedule a demo", "book a free demo", "start free trial",
+    "start a free trial", "start your free trial", "free trial", "try it free", "try for free", "get started",
+    "get started free", "get started for free", "sign up", "sign up free", "sign up for free", "sign-up free",
+    "sign-up for free", "contact sales", "talk to sales", "book now", "book online", "subscribe now",
+    "demo anfordern", "jetzt starten", "kostenlos testen", "demander une démo", "essai gratuit",
+    "solicitar demo", "prueba gratis", "richiedi una demo", "prova gratuita", "vraag een demo aan",
+)
+CTA_LABEL_RE = re.compile(rf"^\W*(?:{_alt(CTA_LABELS)})\W*$", re.IGNORECASE)
+CTA_LABEL_MAX_CHARS = 40
 WIDGET_MAX_WORDS = 60
 WIDGET_TAGS = frozenset({"div", "section", "aside", "form", "li", "ul"})
 # A span inside a paragraph holding a picture and this many links is a hover card, not prose.
