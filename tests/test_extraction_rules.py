@@ -468,6 +468,39 @@ def test_a_small_box_around_a_call_to_action_button_is_pruned_without_class_name
     assert PARAGRAPHS[0] in record.text and record.text.endswith(PARAGRAPHS[-1])
 
 
+def test_a_read_more_box_is_pruned_without_class_names_but_not_a_roundup_made_of_such_boxes() -> None:
+    more = [
+        "Passengers on the first late crossing said the boat was full long before it left the quay.",
+        "The operator added a second deck crew for the busiest evenings of the summer season.",
+        "Shops on the northern islands said they would stay open later on the nights the ferry runs.",
+        "The harbour board said it would publish the passenger figures for the trial in the spring.",
+    ]
+    teaser = (
+        "<div><h3>Island passes</h3><p>Our guide compares the season passes of the three ferry lines, with the "
+        "prices for families, students and island residents who commute every day.</p>"
+        "<a href='/passes'>Learn more »</a></div>"
+    )
+    story = [f"<p>{text}</p>" for text in [*PARAGRAPHS, *more]]
+    record = _record(_page("".join(story[:2]) + teaser + "".join(story[2:])))
+    assert "Our guide compares" not in record.text
+    assert PARAGRAPHS[0] in record.text and record.text.endswith(more[-1])
+    items = [
+        ("Driftwood shelf", "A shelf cut from the driftwood we found on the north beach after the winter storms, "
+         "sanded smooth and oiled twice, holds books and shells by the window."),
+        ("Rope mirror", "An old bathroom mirror framed with harbour rope that a fisherman gave us, glued in tight "
+         "rings around the glass and left to dry overnight on the kitchen table."),
+        ("Crate bench", "Two fish crates from the market screwed together side by side and topped with a linen "
+         "cushion make a sturdy bench for the porch, with room for boots underneath."),
+    ]
+    roundup = "".join(
+        f"<div><h3>{name}</h3><p>{text}</p><a href='/projects/{number}'>Learn more</a></div>"
+        for number, (name, text) in enumerate(items)
+    )
+    intro = "These island craft projects each take an afternoon and use what the tide and the harbour leave behind."
+    record = _record(_page(f"<p>{intro}</p>{roundup}", title="Three island craft projects"))
+    assert all(text in record.text for _, text in items)
+
+
 def test_headline_links_tagged_with_bracketed_labels_are_dropped() -> None:
     headlines = " ".join(
         f"<a href='/news/{number}'>{text}</a> [{label}]"

@@ -44,7 +44,7 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     for element in _noise(tree):
         if _long_paragraphs(element) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
             _drop(element)
-    for widget in _prompt_widgets(tree, any(map(_is_cta_label, link_texts))):
+    for widget in _prompt_widgets(tree, link_texts):
         _drop(widget)
     for panel in _toggle_panels(tree):
         _drop(panel)
@@ -642,27 +642,40 @@ def _drop(element: HtmlElement) -> None:
         element.drop_tree()
 
 
-def _prompt_widgets(tree: HtmlElement, cta_links: bool) -> list[HtmlElement]:
+_FOLDED_BUTTON_LABELS = frozenset(map(fold, (*rules.CTA_LABELS, *rules.READ_MORE_BUTTON_LABELS)))
+
+
+def _prompt_widgets(tree: HtmlElement, link_texts: frozenset[str]) -> list[HtmlElement]:
     """Widgets around a short call to action ("Download our app") or a call-to-action button or link
-    ("Get a quote"; links are looked at only when one of the page's link texts is such a label), found
-    before any is removed."""
-    widgets = []
-    for element in tree.iter(*PROMPT_ELEMENT_TAGS, *(("a",) if cta_links else ())):
+    ("Get a quote"), and the boxes of "Read more" links unless they hold a large share of the page's
+    paragraph text (then they are the article: a roundup of linked items); found before any is removed.
+    Links are looked at only when one of the page's link texts is such a label."""
+    with_links = not link_texts.isdisjoint(_FOLDED_BUTTON_LABELS)
+    widgets: list[HtmlElement] = []
+    teasers: list[HtmlElement] = []
+    for element in tree.iter(*PROMPT_ELEMENT_TAGS, *(("a",) if with_links else ())):
         text = element.text_content()
-        if element.tag in ("a", "button") and _is_cta_label(text):
-            trigger = True
+        label = _button_label(text) if element.tag in ("a", "button") else None
+        if label == "more":
+            found = teasers
+        elif label == "cta" or (element.tag != "a" and _is_prompt_text(text)):
+            found = widgets
         else:
-            trigger = element.tag != "a" and _is_prompt_text(text)
-        if trigger:
-            widget = _enclosing_widget(element)
-            if widget is not None:
-                widgets.append(widget)
+            continue
+        if (widget := _enclosing_widget(element)) is not None:
+            found.append(widget)
+    boxes = list(dict.fromkeys(teasers))
+    boxed_words = sum(len(box.text_content().split()) for box in boxes)
+    if boxes and boxed_words < rules.READ_MORE_BOXES_MAX_SHARE * paragraph_words(tree):
+        widgets.extend(boxes)
     return widgets
 
 
-def _is_cta_label(text: str) -> bool:
+def _button_label(text: str) -> str | None:
+    """"cta" for a call-to-action button's whole label ("Get a quote →"), "more" for a "Read more"."""
     label = text.strip()
-    return len(label) <= rules.CTA_LABEL_MAX_CHARS and rules.CTA_LABEL_RE.match(label) is not None
+    matched = rules.BUTTON_LABEL_RE.match(label) if len(label) <= rules.CTA_LABEL_MAX_CHARS else None
+    return matched.lastgroup if matched else None
 
 
 def _is_prompt_text(text: str) -> bool:

@@ -339,8 +339,20 @@ CTA_LABELS = (
     "demo anfordern", "jetzt starten", "kostenlos testen", "demander une démo", "essai gratuit",
     "solicitar demo", "prueba gratis", "richiedi una demo", "prova gratuita", "vraag een demo aan",
 )
-CTA_LABEL_RE = re.compile(rf"^\W*(?:{_alt(CTA_LABELS)})\W*$", re.IGNORECASE)
 CTA_LABEL_MAX_CHARS = 40
+# The whole label of a "Read more" link or button: its small box is a teaser or a pitch, unless such boxes
+# together hold READ_MORE_BOXES_MAX_SHARE of the page's paragraph words or more (a roundup of linked
+# projects, each a title, a few lines and its "Read more": the article itself).
+READ_MORE_BUTTON_LABELS = (
+    "read more", "learn more", "find out more", "mehr erfahren", "weiterlesen", "mehr lesen", "en savoir plus",
+    "lire la suite", "leer más", "más información", "saber más", "saiba mais", "leia mais", "scopri di più",
+    "leggi di più", "continua a leggere", "lees meer", "meer informatie", "lees verder",
+)
+READ_MORE_BOXES_MAX_SHARE = 0.2
+# One pass tells the two kinds of label apart (group "cta" or "more").
+BUTTON_LABEL_RE = re.compile(
+    rf"^\W*(?:(?P<cta>{_alt(CTA_LABELS)})|(?P<more>{_alt(READ_MORE_BUTTON_LABELS)}))\W*$", re.IGNORECASE
+)
 WIDGET_MAX_WORDS = 60
 WIDGET_TAGS = frozenset({"div", "section", "aside", "form", "li", "ul"})
 # A span inside a paragraph holding a picture and this many links is a hover card, not prose.
