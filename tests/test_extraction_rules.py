@@ -392,6 +392,123 @@ def test_newsletter_and_latest_news_boxes_are_pruned_whatever_the_case_of_their_
     assert record.text.endswith(PARAGRAPHS[-1])
 
 
+def test_call_to_action_boxes_are_pruned_by_a_cta_part_of_their_class_or_id_but_not_a_word_holding_it() -> None:
+    pitch = "Planning a trip to the islands this summer? Our travel desk books ferries and cottages in one call."
+    boxes = (
+        f"<div class='post-cta-wrapper'><h3>Plan your island summer</h3><p>{pitch}</p></div>"
+        "<div class='et_pb_module et_pb_cta_0'><p>Compare ferry passes and save on every crossing this year.</p></div>"
+        "<div id='inline_cta'><p>Join thousands of island travellers who book their crossings with us.</p></div>"
+    )
+    rest = "".join(f"<p>{text}</p>" for text in PARAGRAPHS[1:])
+    record = _record(_page(f"<p>{PARAGRAPHS[0]}</p>{boxes}{rest}"))
+    assert PARAGRAPHS[0] in record.text and record.text.endswith(PARAGRAPHS[-1])
+    for text in ("Plan your island summer", "Our travel desk", "Compare ferry passes", "Join thousands"):
+        assert text not in record.text
+    kept = "The harbour board published its spectacle of lights programme for the reopening of the north quay."
+    assert kept in _record(_page(_paragraphs() + f"<div class='spectacle-notes'><p>{kept}</p></div>")).text
+
+
+def test_an_author_box_of_the_simple_author_box_plugin_is_pruned() -> None:
+    bio = (
+        "Hi there, I started this travel blog back in 2011 when island hopping was not trendy, and I have "
+        "written about ferries, harbours and quiet beaches ever since."
+    )
+    box = f"<div class='saboxplugin-wrap'><div class='saboxplugin-desc'><div><p>{bio}</p></div></div></div>"
+    record = _record(_page(_paragraphs() + box))
+    assert record.text.endswith(PARAGRAPHS[-1])
+    assert "travel blog" not in record.text
+
+
+def test_a_note_of_several_prompts_between_paragraphs_is_dropped_but_not_a_paragraph_with_one() -> None:
+    more = [
+        "Passengers on the first late crossing said the boat was full long before it left the quay.",
+        "The operator added a second deck crew for the busiest evenings of the summer season.",
+        "Shops on the northern islands said they would stay open later on the nights the ferry runs.",
+        "The harbour board said it would publish the passenger figures for the trial in the spring.",
+    ]
+    note = (
+        "Did you enjoy reading about the ferry? Please take a moment to leave a star rating below. Also, if "
+        "you use Pinterest, feel free to pin it for later, and follow us on Facebook for all the latest news "
+        "from the harbour."
+    )
+    one = (
+        "Island councils asked readers to share this story with neighbours who rely on the late boats, since "
+        "the board will count the letters it receives before it decides on the timetable for next year."
+    )
+    body = "".join(f"<p>{text}</p>" for text in [*PARAGRAPHS[:3], note, one, PARAGRAPHS[3], *more])
+    record = _record(_page(body))
+    assert "star rating" not in record.text
+    assert one in record.text and more[-1] in record.text
+
+
+def test_a_pointer_to_the_sites_editorial_policy_is_dropped_but_not_news_about_a_papers_policy() -> None:
+    pointer = "All articles are reviewed by our fact-checkers. Visit our Editorial Policy for more details."
+    news = "The Island Post changed its editorial policy on anonymous sources after the sale last year."
+    body = "".join(f"<p>{text}</p>" for text in [*PARAGRAPHS[:2], pointer, news, *PARAGRAPHS[2:]])
+    record = _record(_page(body))
+    assert "Editorial Policy" not in record.text
+    assert news in record.text and record.text.endswith(PARAGRAPHS[-1])
+
+
+def test_a_forms_thank_you_message_is_dropped_but_not_a_sentence_about_thanks() -> None:
+    survey = "Thank you for completing the survey!"
+    sent = "Your message has been sent! We appreciate you reaching out and we will get back to you soon."
+    news = "The harbour board thanked residents for completing the ferry survey in record numbers this spring."
+    body = "".join(f"<p>{text}</p>" for text in [PARAGRAPHS[0], survey, *PARAGRAPHS[1:3], news, sent, PARAGRAPHS[3]])
+    record = _record(_page(body))
+    assert "completing the survey!" not in record.text and "has been sent" not in record.text
+    assert news in record.text and record.text.endswith(PARAGRAPHS[-1])
+
+
+def test_a_small_box_around_a_call_to_action_button_is_pruned_without_class_names() -> None:
+    box = (
+        "<div><div><h3>Moving to the islands?</h3><p>Compare prices from vetted island movers in minutes and "
+        "book the crossing with them.</p></div><div><a href='/quote'>Get a quote →</a></div></div>"
+    )
+    inline = (
+        "Residents who want the late ferry to stay can <a href='/petition'>sign up</a> to the petition at the "
+        "town hall before the end of the month."
+    )
+    body = f"<p>{PARAGRAPHS[0]}</p>{box}<p>{inline}</p>" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS[1:])
+    record = _record(_page(body))
+    assert "Moving to the islands?" not in record.text and "vetted island movers" not in record.text
+    assert "to the petition at the town hall" in record.text
+    assert PARAGRAPHS[0] in record.text and record.text.endswith(PARAGRAPHS[-1])
+
+
+def test_a_read_more_box_is_pruned_without_class_names_but_not_a_roundup_made_of_such_boxes() -> None:
+    more = [
+        "Passengers on the first late crossing said the boat was full long before it left the quay.",
+        "The operator added a second deck crew for the busiest evenings of the summer season.",
+        "Shops on the northern islands said they would stay open later on the nights the ferry runs.",
+        "The harbour board said it would publish the passenger figures for the trial in the spring.",
+    ]
+    teaser = (
+        "<div><h3>Island passes</h3><p>Our guide compares the season passes of the three ferry lines, with the "
+        "prices for families, students and island residents who commute every day.</p>"
+        "<a href='/passes'>Learn more »</a></div>"
+    )
+    story = [f"<p>{text}</p>" for text in [*PARAGRAPHS, *more]]
+    record = _record(_page("".join(story[:2]) + teaser + "".join(story[2:])))
+    assert "Our guide compares" not in record.text
+    assert PARAGRAPHS[0] in record.text and record.text.endswith(more[-1])
+    items = [
+        ("Driftwood shelf", "A shelf cut from the driftwood we found on the north beach after the winter storms, "
+         "sanded smooth and oiled twice, holds books and shells by the window."),
+        ("Rope mirror", "An old bathroom mirror framed with harbour rope that a fisherman gave us, glued in tight "
+         "rings around the glass and left to dry overnight on the kitchen table."),
+        ("Crate bench", "Two fish crates from the market screwed together side by side and topped with a linen "
+         "cushion make a sturdy bench for the porch, with room for boots underneath."),
+    ]
+    roundup = "".join(
+        f"<div><h3>{name}</h3><p>{text}</p><a href='/projects/{number}'>Learn more</a></div>"
+        for number, (name, text) in enumerate(items)
+    )
+    intro = "These island craft projects each take an afternoon and use what the tide and the harbour leave behind."
+    record = _record(_page(f"<p>{intro}</p>{roundup}", title="Three island craft projects"))
+    assert all(text in record.text for _, text in items)
+
+
 def test_headline_links_tagged_with_bracketed_labels_are_dropped() -> None:
     headlines = " ".join(
         f"<a href='/news/{number}'>{text}</a> [{label}]"

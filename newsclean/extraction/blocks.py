@@ -484,8 +484,12 @@ def drop_reader_prompts(blocks: list[Block], page: PageContext) -> list[Block]:
 
 
 def _is_prompt(block: Block, at_edge: bool) -> bool:
+    """A short prompt, a longer pitch at the ends of the body, or, anywhere, a block of a few sentences
+    made of several prompts (a recipe blog's "leave a star rating ... follow me on Pinterest" note)."""
     max_words = rules.EDGE_PROMPT_MAX_WORDS if at_edge else rules.PROMPT_MAX_WORDS
-    return block.words <= max_words and rules.is_prompt(block.text)
+    if block.words <= max_words:
+        return rules.is_prompt(block.text)
+    return block.words <= rules.DENSE_PROMPT_MAX_WORDS and rules.prompt_count(block.text) >= rules.DENSE_PROMPT_MIN_PROMPTS
 
 
 def drop_page_furniture(blocks: list[Block], page: PageContext) -> list[Block]:

@@ -44,7 +44,7 @@ def prune_noise(tree: HtmlElement, link_texts: frozenset[str] = frozenset()) -> 
     for element in _noise(tree):
         if _long_paragraphs(element) <= rules.PRUNE_MAX_LONG_PARAGRAPHS:
             _drop(element)
-    for widget in _prompt_widgets(tree):
+    for widget in _prompt_widgets(tree, link_texts):
         _drop(widget)
     for panel in _toggle_panels(tree):
         _drop(panel)
@@ -147,13 +147,17 @@ def _is_noise(tag: str, get: Callable[[str], str | None]) -> bool:
     if names is not None and _has_noise_class(names):
         return True
     name = get("id")
-    return name is not None and rules.NOISE_TOKEN_RE.match(name.lower()) is not None
+    if name is None:
+        return False
+    lowered = name.lower()
+    return rules.NOISE_TOKEN_RE.match(lowered) is not None or rules.NOISE_PART_RE.search(lowered) is not None
 
 
 @lru_cache(maxsize=4096)
 def _has_noise_class(names: str) -> bool:
     """Cached: a page, and a site's pages, repeat the same class attributes many times."""
-    return _NOISE_ATTRIBUTE_RE.search(names.lower()) is not None
+    lowered = names.lower()
+    return _NOISE_ATTRIBUTE_RE.search(lowered) is not None or rules.NOISE_PART_RE.search(lowered) is not None
 
 
 _HOVER_CARDS = XPath(
@@ -638,16 +642,44 @@ def _drop(element: HtmlElement) -> None:
         element.drop_tree()
 
 
-def _prompt_widgets(tree: HtmlElement) -> list[HtmlElement]:
-    """Widgets around a short call to action ("Download our app"), found before any is removed."""
-    widgets = []
-    for element in tree.iter(*PROMPT_ELEMENT_TAGS):
+_FOLDED_BUTTON_LABELS = frozenset(map(fold, (*rules.CTA_LABELS, *rules.READ_MORE_BUTTON_LABELS)))
+
+
+def _prompt_widgets(tree: HtmlElement, link_texts: frozenset[str]) -> list[HtmlElement]:
+    """Widgets around a short call to action ("Download our app") or a call-to-action button or link
+    ("Get a quote"), and the boxes of "Read more" links unless they hold a large share of the page's
+    paragraph text (then they are the article: a roundup of linked items); found before any is removed.
+    Links are looked at only when one of the page's link texts is such a label."""
+    with_links = not link_texts.isdisjoint(_FOLDED_BUTTON_LABELS)
+    widgets: list[HtmlElement] = []
+    teasers: list[HtmlElement] = []
+    for element in tree.iter(*PROMPT_ELEMENT_TAGS, *(("a",) if with_links else ())):
         text = element.text_content()
-        if _at_most_words(text, rules.PROMPT_TRIGGER_MAX_WORDS) and rules.is_prompt(text):
-            widget = _enclosing_widget(element)
-            if widget is not None:
-                widgets.append(widget)
+        label = _button_label(text) if element.tag in ("a", "button") else None
+        if label == "more":
+            found = teasers
+        elif label == "cta" or (element.tag != "a" and _is_prompt_text(text)):
+            found = widgets
+        else:
+            continue
+        if (widget := _enclosing_widget(element)) is not None:
+            found.append(widget)
+    boxes = list(dict.fromkeys(teasers))
+    boxed_words = sum(len(box.text_content().split()) for box in boxes)
+    if boxes and boxed_words < rules.READ_MORE_BOXES_MAX_SHARE * paragraph_words(tree):
+        widgets.extend(boxes)
     return widgets
+
+
+def _button_label(text: str) -> str | None:
+    """"cta" for a call-to-action button's whole label ("Get a quote →"), "more" for a "Read more"."""
+    label = text.strip()
+    matched = rules.BUTTON_LABEL_RE.match(label) if len(label) <= rules.CTA_LABEL_MAX_CHARS else None
+    return matched.lastgroup if matched else None
+
+
+def _is_prompt_text(text: str) -> bool:
+    return _at_most_words(text, rules.PROMPT_TRIGGER_MAX_WORDS) and rules.is_prompt(text)
 
 
 _SWITCHES = XPath(

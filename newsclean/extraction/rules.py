@@ -76,6 +76,7 @@ NOISE_CLASS_TOKENS = (
     "tags-links",
     "jeg_post_tags",
     "author-box",
+    "saboxplugin",
     "jeg_post_meta",
     "td-post-header",
     "td-post-sharing",
@@ -101,6 +102,11 @@ NOISE_CLASS_TOKENS = (
 )
 
 NOISE_TOKEN_RE = re.compile(_alt(NOISE_CLASS_TOKENS))
+# Words that name a noise container wherever they stand in a class token or id, as a part of their own
+# between hyphens, underscores or digits ("post-cta", "et_pb_cta_0", "blogStickyCta_cta__x"), not inside
+# another word ("instructables", "spectacle"): a call-to-action box.
+NOISE_NAME_PARTS = ("cta",)
+NOISE_PART_RE = re.compile(rf"(?:^|[\s_\-\d])(?:{_alt(NOISE_NAME_PARTS)})(?:$|[\s_\-\d])")
 NOISE_TAGS = ("figcaption",)
 PLACEHOLDER_ALT_RE = re.compile(r"^(?:spot_im|ad_)")
 
@@ -256,6 +262,20 @@ PROMPT_PHRASES = (
     "we need your help to keep", "kept alive by reader donations", "support our mission",
     "prices were accurate at the time", "prevent your screen from going dark", "fill out the form to",
     "enjoyed this piece",
+    # a form's or survey's thank-you once it is sent
+    "thank you for completing", "thanks for completing", "thank you for your feedback", "thanks for your feedback",
+    "thank you for your submission", "thanks for your submission", "thank you for subscribing",
+    "thanks for subscribing", "your message has been sent", "your email has been sent",
+    "we will get back to you soon", "we'll get back to you soon", "we’ll get back to you soon",
+    "vielen dank für ihr feedback", "danke für ihr feedback", "ihre nachricht wurde gesendet",
+    "merci pour votre retour", "votre message a été envoyé", "gracias por tus comentarios",
+    "tu mensaje ha sido enviado", "grazie per il tuo feedback", "il tuo messaggio è stato inviato",
+    "obrigado pelo seu feedback", "sua mensagem foi enviada", "bedankt voor je feedback", "bedankt voor uw feedback",
+    # pointers to the site's editorial policy
+    "our editorial policy", "our editorial policies", "our editorial guidelines", "our editorial process",
+    "our editorial standards", "unsere redaktionellen richtlinien", "notre politique éditoriale",
+    "notre charte éditoriale", "nuestra política editorial", "la nostra politica editoriale",
+    "nossa política editorial", "ons redactionele beleid",
     # a post's links to its neighbours
     "next article:", "previous article:", "next post:", "previous post:",
     "demo anfordern", "kostenlos testen", "jetzt anmelden", "liens d'affiliation", "liens affiliés",
@@ -289,7 +309,17 @@ def is_prompt(text: str) -> bool:
     return bool(PROMPT_PHRASE_RE.search(lowered) or PROMPT_RE.search(lowered))
 
 
+def prompt_count(text: str) -> int:
+    """How many different reader prompts the text holds."""
+    lowered = text.lower()
+    return len({m.group(0) for m in PROMPT_PHRASE_RE.finditer(lowered)} | {m.group(0) for m in PROMPT_RE.finditer(lowered)})
+
+
 PROMPT_MAX_WORDS = 30
+# A block of this many words at most that holds DENSE_PROMPT_MIN_PROMPTS different prompts or more is a
+# prompt anywhere in the body ("... leave a star rating. ... Follow us on Pinterest and subscribe ...").
+DENSE_PROMPT_MAX_WORDS = 80
+DENSE_PROMPT_MIN_PROMPTS = 2
 # Among the first and last TAIL_BLOCKS blocks of the body, a prompt may be a longer pitch (a donation appeal).
 EDGE_PROMPT_MAX_WORDS = 80
 # A container holding several real paragraphs is never pruned, whatever its class says.
@@ -304,6 +334,31 @@ DIALOG_MIN_LONG_PARAGRAPHS = 2
 DIALOG_MAX_SHARE = 0.5
 # A short prompt element ("Download our app") takes its whole small widget with it.
 PROMPT_TRIGGER_MAX_WORDS = 12
+# The whole label of a call-to-action link or button ("Get a quote", "Start free trial →"): it too takes
+# its small widget with it (a pitch box with no class name to give it away).
+CTA_LABELS = (
+    "get a quote", "get quote", "get quotes", "get a free quote", "request a quote", "get a demo", "book a demo",
+    "get a free demo", "request a demo", "schedule a demo", "book a free demo", "start free trial",
+    "start a free trial", "start your free trial", "free trial", "try it free", "try for free", "get started",
+    "get started free", "get started for free", "sign up", "sign up free", "sign up for free", "sign-up free",
+    "sign-up for free", "contact sales", "talk to sales", "book now", "book online", "subscribe now",
+    "demo anfordern", "jetzt starten", "kostenlos testen", "demander une démo", "essai gratuit",
+    "solicitar demo", "prueba gratis", "richiedi una demo", "prova gratuita", "vraag een demo aan",
+)
+CTA_LABEL_MAX_CHARS = 40
+# The whole label of a "Read more" link or button: its small box is a teaser or a pitch, unless such boxes
+# together hold READ_MORE_BOXES_MAX_SHARE of the page's paragraph words or more (a roundup of linked
+# projects, each a title, a few lines and its "Read more": the article itself).
+READ_MORE_BUTTON_LABELS = (
+    "read more", "learn more", "find out more", "mehr erfahren", "weiterlesen", "mehr lesen", "en savoir plus",
+    "lire la suite", "leer más", "más información", "saber más", "saiba mais", "leia mais", "scopri di più",
+    "leggi di più", "continua a leggere", "lees meer", "meer informatie", "lees verder",
+)
+READ_MORE_BOXES_MAX_SHARE = 0.2
+# One pass tells the two kinds of label apart (group "cta" or "more").
+BUTTON_LABEL_RE = re.compile(
+    rf"^\W*(?:(?P<cta>{_alt(CTA_LABELS)})|(?P<more>{_alt(READ_MORE_BUTTON_LABELS)}))\W*$", re.IGNORECASE
+)
 WIDGET_MAX_WORDS = 60
 WIDGET_TAGS = frozenset({"div", "section", "aside", "form", "li", "ul"})
 # A span inside a paragraph holding a picture and this many links is a hover card, not prose.
