@@ -170,14 +170,6 @@ def test_author_archive_links_and_long_pitches_at_the_ends_of_the_body_are_dropp
     )
     record = _record(_page(_paragraphs("Read more posts by Ann Example", pitch)))
     assert record.text.endswith(PARAGRAPHS[-1])
-    appeal = (
-        "The Island Post is a non-profit newsroom kept alive by reader donations: no ads, no paywalls, just the "
-        "generosity of our community of readers on the islands and beyond. It is an exciting model, but we need "
-        "your help to keep it thriving. Visit our support page to become a Friend and receive our printed "
-        "calendar. Or give a one-off donation. Already a supporter? Thank you for making all of this possible."
-    )
-    assert 60 < len(appeal.split()) <= 80
-    assert _record(_page(_paragraphs(appeal))).text.endswith(PARAGRAPHS[-1])
 
 
 def test_paragraphs_closed_by_a_linked_label_with_an_ellipsis_are_not_taken_for_excerpts() -> None:

@@ -320,8 +320,8 @@ PROMPT_MAX_WORDS = 30
 # prompt anywhere in the body ("... leave a star rating. ... Follow us on Pinterest and subscribe ...").
 DENSE_PROMPT_MAX_WORDS = 80
 DENSE_PROMPT_MIN_PROMPTS = 2
-# Among the first and last TAIL_BLOCKS blocks of the body, a prompt may be a longer pitch (a donation appeal).
-EDGE_PROMPT_MAX_WORDS = 80
+# Among the first and last TAIL_BLOCKS blocks of the body, a prompt may be a longer pitch.
+EDGE_PROMPT_MAX_WORDS = 60
 # A container holding several real paragraphs is never pruned, whatever its class says.
 PRUNE_MAX_LONG_PARAGRAPHS = 2
 # A container of this many on/off switches or more (checkbox or radio inputs named or labelled as a toggle or
