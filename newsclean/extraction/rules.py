@@ -175,7 +175,17 @@ LINKED_SENTENCE_MIN_WORDS = 8
 PROSE_END_RE = re.compile(r"[^\W\d_][.。]\s*$")
 
 
-
+# The whole label of a call-to-action link or button ("Get a quote", "Start free trial →"): it takes its
+# small widget with it (a pitch box with no class name to give it away), and alone it is a label.
+CTA_LABELS = (
+    "get a quote", "get quote", "get quotes", "get a free quote", "request a quote", "get a demo", "book a demo",
+    "get a free demo", "request a demo", "schedule a demo", "book a free demo", "start free trial",
+    "start a free trial", "start your free trial", "free trial", "try it free", "try for free", "get started",
+    "get started free", "get started for free", "sign up", "sign up free", "sign up for free", "sign-up free",
+    "sign-up for free", "contact sales", "talk to sales", "book now", "book online", "subscribe now",
+    "demo anfordern", "jetzt starten", "kostenlos testen", "demander une démo", "essai gratuit",
+    "solicitar demo", "prueba gratis", "richiedi una demo", "prova gratuita", "vraag een demo aan",
+)
 # Who reviewed or checked a page's facts: a bare label, or a credit opening the body (REVIEW_CREDIT_RE).
 REVIEW_CREDITS = (
     "reviewed by", "medically reviewed by", "expert reviewed by", "fact checked by", "fact-checked by",
@@ -192,12 +202,11 @@ LABEL_WORDS = (
     "partager", "partagez", "mots-clés", "publicité", "publié le", "compartir", "comparte", "etiquetas",
     "publicidad", "condividi", "pubblicità", "delen", "advertentie",
     # buttons left without their widget
-    "follow us", "subscribe", "register", "sign up", "sign in", "log in", "get started", "get started today",
-    "get started now", "request a quote", "request a free quote", "get a quote", "get a free quote",
-    "get a free quote today", "view on amazon", "check price", "buy now", "shop now", "book now", "download now",
-    "see packages", "see pricing", "contact us", "contact us today", "sign up for free", "try it free",
-    "start your free trial", "take the next step", "prefer to watch", "prefer to listen", "view plans", "see plans",
-    "view deal", "see deal",
+    *CTA_LABELS,
+    "follow us", "subscribe", "register", "sign in", "log in", "get started today", "get started now",
+    "request a free quote", "get a free quote today", "view on amazon", "check price", "buy now", "shop now",
+    "download now", "see packages", "see pricing", "contact us", "contact us today", "take the next step",
+    "prefer to watch", "prefer to listen", "view plans", "see plans", "view deal", "see deal",
     # form fields and review credits left without their value
     "email address", "enter email address", "enter your email", "enter your email address", "your email address",
     *REVIEW_CREDITS, "article reviewed by", "editor verified",
@@ -334,17 +343,7 @@ DIALOG_MIN_LONG_PARAGRAPHS = 2
 DIALOG_MAX_SHARE = 0.5
 # A short prompt element ("Download our app") takes its whole small widget with it.
 PROMPT_TRIGGER_MAX_WORDS = 12
-# The whole label of a call-to-action link or button ("Get a quote", "Start free trial →"): it too takes
-# its small widget with it (a pitch box with no class name to give it away).
-CTA_LABELS = (
-    "get a quote", "get quote", "get quotes", "get a free quote", "request a quote", "get a demo", "book a demo",
-    "get a free demo", "request a demo", "schedule a demo", "book a free demo", "start free trial",
-    "start a free trial", "start your free trial", "free trial", "try it free", "try for free", "get started",
-    "get started free", "get started for free", "sign up", "sign up free", "sign up for free", "sign-up free",
-    "sign-up for free", "contact sales", "talk to sales", "book now", "book online", "subscribe now",
-    "demo anfordern", "jetzt starten", "kostenlos testen", "demander une démo", "essai gratuit",
-    "solicitar demo", "prueba gratis", "richiedi una demo", "prova gratuita", "vraag een demo aan",
-)
+# Link or button texts longer than this are not looked up as call-to-action or "Read more" labels.
 CTA_LABEL_MAX_CHARS = 40
 # The whole label of a "Read more" link or button: its small box is a teaser or a pitch, unless such boxes
 # together hold READ_MORE_BOXES_MAX_SHARE of the page's paragraph words or more (a roundup of linked
