@@ -510,15 +510,18 @@ def _link_texts(tree: HtmlElement, url: str) -> tuple[frozenset[str], frozenset[
     return frozenset(folded.values()), frozenset(folded[text] for text in offsite) - {folded[t] for t in onsite}
 
 
+PAID_RELS = ("nofollow", "sponsored")
+
+
 def _cites_other_site(link: HtmlElement, domain: str) -> bool:
     href = link.get("href") or ""
-    if not href.startswith(("http:", "https:", "//")) or any(word in (link.get("rel") or "") for word in PAID_RELS):
+    if not href.startswith(("http:", "https:", "//")):
+        return False
+    rel = link.get("rel") or ""
+    if any(word in rel for word in PAID_RELS):
         return False
     host = hostname(href if href[0] != "/" else f"http:{href}")
     return bool(host) and host != domain and not host.endswith(f".{domain}")
-
-
-PAID_RELS = ("nofollow", "sponsored")
 
 
 def _meta_content(tree: HtmlElement, name: str) -> str | None:

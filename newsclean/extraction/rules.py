@@ -321,7 +321,8 @@ def is_prompt(text: str) -> bool:
 def prompt_count(text: str) -> int:
     """How many different reader prompts the text holds."""
     lowered = text.lower()
-    return len({m.group(0) for m in PROMPT_PHRASE_RE.finditer(lowered)} | {m.group(0) for m in PROMPT_RE.finditer(lowered)})
+    found = {m.group(0) for m in PROMPT_PHRASE_RE.finditer(lowered)}
+    return len(found | {m.group(0) for m in PROMPT_RE.finditer(lowered)})
 
 
 PROMPT_MAX_WORDS = 30
