@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from newsclean.language import identify_language
@@ -101,7 +102,6 @@ _PARSER.set_element_class_lookup(
 )
 LANGUAGE_SAMPLE_CHARS = 2000
 _META_CONTENT = XPath("//meta[@property=$name or @name=$name]/@content")
-_ANCHOR_LINKS = XPath('//a[starts-with(@href, "#") or not(@href)]')
 _HREF_LINKS = XPath("//a[@href]")
 _DOCUMENT_END_TAG_RE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 _IN_MENUS = "ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside"
@@ -185,12 +185,12 @@ def analyse_tree(
     metadata = page_metadata(tree, url, structured)
     metadata.author = metadata.author or "; ".join(_author_links(tree)) or None
     signals = replace(signals, has_date=bool(metadata.date))
-    link_texts, offsite_texts = _link_texts(tree, url)
+    links = _page_links(tree, url)
     page = PageContext(
         title=(metadata.title or "").strip(),
-        link_texts=link_texts,
-        anchor_texts=frozenset(map(fold, {a.text_content() for a in _ANCHOR_LINKS(tree)})),
-        offsite_texts=offsite_texts,
+        link_texts=links.texts,
+        anchor_texts=links.anchor_texts,
+        offsite_texts=links.offsite_texts,
         url=url,
         boilerplate=site.boilerplate if site else frozenset(),
         openings=site.openings if site else {},
@@ -493,21 +493,38 @@ def _story_words(blocks: list[Block], page: PageContext) -> int:
     )
 
 
-def _link_texts(tree: HtmlElement, url: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The folded texts of the page's links that have any, and of those of several words only ever leading
-    to another site without being paid for (no rel "nofollow" or "sponsored"): a source the story cites, not
-    another page of its own site. Each text is folded once."""
+class PageLinks(NamedTuple):
+    """The folded texts of the page's links that have any: all of them; those leading within the page or
+    nowhere (`anchor_texts`: a table of contents); those of several words only ever leading to another site
+    without being paid for (`offsite_texts`: no rel "nofollow" or "sponsored"; a source the story cites, not
+    another page of its own site)."""
+
+    texts: frozenset[str]
+    anchor_texts: frozenset[str]
+    offsite_texts: frozenset[str]
+
+
+def _page_links(tree: HtmlElement, url: str) -> PageLinks:
+    """One pass over the page's links, each text folded once."""
     domain = (courlan.extract_domain(url) or hostname(url).removeprefix("www.")) if url.startswith("http") else None
     onsite: set[str] = set()
     offsite: set[str] = set()
+    anchors: set[str] = set()
     for link in tree.iter("a"):
         text = link.text_content()
         if not text.strip():
             continue
+        href = link.get("href")
+        if href is None or href.startswith("#"):
+            anchors.add(text)
         several_words = text.count(" ") >= rules.LONG_LINK_MIN_WORDS - 1
         (offsite if domain and several_words and _cites_other_site(link, domain) else onsite).add(text)
     folded = {text: fold(text) for text in onsite | offsite}
-    return frozenset(folded.values()), frozenset(folded[text] for text in offsite) - {folded[t] for t in onsite}
+    return PageLinks(
+        frozenset(folded.values()),
+        frozenset(folded[text] for text in anchors),
+        frozenset(folded[text] for text in offsite) - {folded[text] for text in onsite},
+    )
 
 
 PAID_RELS = ("nofollow", "sponsored")
